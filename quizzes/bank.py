@@ -1,0 +1,311 @@
+"""The rules every question of the bank must keep, on the bank's JSON shape.
+
+The JSON shape is the one `export_bank --format json` prints and the fixtures
+in fixtures/bank/ are written in. Checking that shape (rather than model
+instances) lets one set of rules serve the fixtures, imports and the database
+alike: `check_bank` exports the database and runs these checks on the result.
+
+Run `python -m quizzes.bank fixtures/bank/*.json` to check fixture files
+while writing them; `python manage.py check_bank` checks the loaded bank.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import textstat
+
+KINDS = ("single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight")
+CHOICE_KINDS = ("single", "multiple", "true_false")
+AUDIENCES = ("student", "patient", "both")
+PATIENT_AUDIENCES = ("patient", "both")
+MAX_PATIENT_GRADE = 8.0
+DUPLICATE_STEM_RATIO = 0.85
+BLANK = re.compile(r"\{(\d+)\}")
+PHRASE = re.compile(r"\[\[(.+?)\]\]")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".?!" else f"{text}."
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade of a text (textstat 0.7.8 works offline)."""
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def answer_texts(q: dict) -> list[str]:
+    """The texts a learner reads as the answers to choose from, for any kind."""
+    kind = q.get("kind")
+    if kind == "matrix":
+        return [*q.get("columns", []), *(r.get("text", "") for r in q.get("rows", []))]
+    if kind == "ordering":
+        return [i.get("text", "") for i in q.get("items", [])]
+    if kind == "cloze":
+        return [c.get("text", "") for b in q.get("blanks", []) for c in b.get("choices", [])]
+    if kind == "highlight":
+        return [p.get("text", "") for p in q.get("phrases", [])]
+    return [o.get("text", "") for o in q.get("options", [])]
+
+
+def patient_text(q: dict) -> str:
+    """Stem, answers and plain explanation: all a patient reads of a question."""
+    parts = [q.get("stem", ""), *answer_texts(q), q.get("plain_explanation", "")]
+    if q.get("kind") in ("cloze", "highlight"):
+        parts.append(PHRASE.sub(r"\1", BLANK.sub("", q.get("template", ""))))
+    return " ".join(_sentence(p) for p in parts if p.strip())
+
+
+def _rationales(q: dict) -> list[tuple[str, dict]]:
+    """Every answer part that needs a rationale, with a label for messages."""
+    kind = q.get("kind")
+    if kind == "matrix":
+        return [(f"row {i}", r) for i, r in enumerate(q.get("rows", []), 1)]
+    if kind == "ordering":
+        return [(f"item {i}", r) for i, r in enumerate(q.get("items", []), 1)]
+    if kind == "cloze":
+        return [
+            (f"blank {b} choice {i}", c)
+            for b, blank in enumerate(q.get("blanks", []), 1)
+            for i, c in enumerate(blank.get("choices", []), 1)
+        ]
+    if kind == "highlight":
+        return [(f"phrase {i}", p) for i, p in enumerate(q.get("phrases", []), 1)]
+    return [(f"option {i}", o) for i, o in enumerate(q.get("options", []), 1)]
+
+
+def _kind_faults(q: dict) -> list[str]:
+    kind = q.get("kind")
+    faults: list[str] = []
+    if kind in CHOICE_KINDS:
+        options = q.get("options") or []
+        correct = [o for o in options if o.get("correct") is True]
+        texts = [o.get("text", "").strip() for o in options]
+        if len(set(texts)) != len(texts):
+            faults.append("two options have the same text")
+        if not correct:
+            faults.append("no correct option")
+        if kind == "true_false":
+            if sorted(texts) != ["False", "True"]:
+                faults.append("a true/false question needs exactly the options True and False")
+            if len(correct) != 1:
+                faults.append("a true/false question needs exactly one correct option")
+        elif kind == "single":
+            if len(options) < 3:
+                faults.append("a single-answer question needs at least 3 options")
+            if len(correct) > 1:
+                faults.append("a single-answer question has more than one correct option")
+        elif kind == "multiple":
+            if len(options) < 4:
+                faults.append("a select-all question needs at least 4 options")
+            if len(correct) == len(options):
+                faults.append("a select-all question needs at least one wrong option")
+    elif kind == "matrix":
+        columns = q.get("columns") or []
+        rows = q.get("rows") or []
+        if len(columns) < 2 or len(set(columns)) != len(columns):
+            faults.append("a matrix needs at least 2 distinct columns")
+        if len(rows) < 2:
+            faults.append("a matrix needs at least 2 rows")
+        for i, row in enumerate(rows, 1):
+            if row.get("answer") not in columns:
+                faults.append(f"matrix row {i} answer {row.get('answer')!r} is not a column")
+    elif kind == "ordering":
+        items = q.get("items") or []
+        texts = [i.get("text", "").strip() for i in items]
+        if len(items) < 3:
+            faults.append("an ordering question needs at least 3 items")
+        if len(set(texts)) != len(texts):
+            faults.append("two ordering items have the same text")
+    elif kind == "cloze":
+        numbers = [int(n) for n in BLANK.findall(q.get("template", ""))]
+        blanks = q.get("blanks") or []
+        if not blanks or numbers != list(range(1, len(blanks) + 1)):
+            faults.append("a cloze template must hold {1}..{n} once each, in order, for its n blanks")
+        for b, blank in enumerate(blanks, 1):
+            choices = blank.get("choices") or []
+            if len(choices) < 2:
+                faults.append(f"cloze blank {b} needs at least 2 choices")
+            if sum(1 for c in choices if c.get("correct") is True) != 1:
+                faults.append(f"cloze blank {b} needs exactly one correct choice")
+    elif kind == "highlight":
+        marked = PHRASE.findall(q.get("template", ""))
+        phrases = q.get("phrases") or []
+        if [p.get("text") for p in phrases] != marked:
+            faults.append("highlight phrases must match the [[marked]] phrases of the template, in order")
+        if not any(p.get("correct") is True for p in phrases):
+            faults.append("no correct phrase")
+        if all(p.get("correct") is True for p in phrases):
+            faults.append("a highlight question needs at least one phrase that is not an answer")
+    return faults
+
+
+def _citation_faults(label: str, citations: list, passages: dict[str, str]) -> list[str]:
+    faults = []
+    for i, cite in enumerate(citations, 1):
+        key, quote = cite.get("passage"), cite.get("quote", "")
+        if key not in passages:
+            faults.append(f"{label} citation {i}: unknown passage {key!r}")
+        elif not quote.strip():
+            faults.append(f"{label} citation {i}: empty quote")
+        elif quote not in passages[key]:
+            faults.append(f"{label} citation {i}: quote is not verbatim in passage {key}: {quote[:60]!r}")
+    return faults
+
+
+def question_faults(q: dict, passages: dict[str, str], topics: set[str] | None = None) -> list[str]:
+    """Everything wrong with one question; an empty list means it may ship."""
+    faults: list[str] = []
+    if not SLUG.match(str(q.get("id", ""))):
+        faults.append("id must be a slug (lower-case letters, digits, hyphens)")
+    if q.get("kind") not in KINDS:
+        return [*faults, f"unknown kind {q.get('kind')!r}"]
+    if topics is not None and q.get("topic") not in topics:
+        faults.append(f"unknown topic {q.get('topic')!r}")
+    if q.get("audience") not in AUDIENCES:
+        faults.append(f"audience must be one of {', '.join(AUDIENCES)}")
+    if q.get("difficulty") not in (1, 2, 3):
+        faults.append("difficulty must be 1, 2 or 3")
+    for key in ("stem", "explanation", "plain_explanation"):
+        if not str(q.get(key, "")).strip():
+            faults.append(f"no {key.replace('_', ' ')}")
+    faults += _kind_faults(q)
+    for label, part in _rationales(q):
+        if not str(part.get("text", "")).strip():
+            faults.append(f"{label} has no text")
+        if not str(part.get("rationale", "")).strip():
+            faults.append(f"{label} has no rationale")
+        faults += _citation_faults(label, part.get("citations", []), passages)
+    if not q.get("citations"):
+        faults.append("no citation: a question that cannot be tied to a passage does not ship")
+    faults += _citation_faults("question", q.get("citations", []), passages)
+    if q.get("audience") in PATIENT_AUDIENCES:
+        for label, text in (
+            ("plain explanation", q.get("plain_explanation", "")),
+            ("patient text (stem, answers, plain explanation)", patient_text(q)),
+        ):
+            if text.strip() and (grade := reading_grade(text)) > MAX_PATIENT_GRADE:
+                faults.append(f"{label} reads at grade {grade:.1f}, above {MAX_PATIENT_GRADE:g}")
+    return faults
+
+
+def near_duplicates(questions: list[dict]) -> list[tuple[str, str, float]]:
+    """Pairs of stems so alike that they likely test the same fact the same way."""
+    norm = [(q["id"], " ".join(re.findall(r"\w+", q.get("stem", "").lower()))) for q in questions]
+    pairs = []
+    for i, (a_id, a) in enumerate(norm):
+        for b_id, b in norm[i + 1 :]:
+            matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            # The cheap upper bounds rule out most pairs before the full comparison.
+            bounds = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)
+            if all((ratio := bound()) > DUPLICATE_STEM_RATIO for bound in bounds):
+                pairs.append((a_id, b_id, round(ratio, 2)))
+    return pairs
+
+
+def cited_passages(questions: list[dict]) -> Counter:
+    """How many questions cite each passage (a question counts once per passage)."""
+    counts: Counter = Counter()
+    for q in questions:
+        keys = {c["passage"] for c in q.get("citations", [])}
+        for _, part in _rationales(q):
+            keys |= {c["passage"] for c in part.get("citations", [])}
+        counts.update(keys)
+    return counts
+
+
+@dataclass
+class Report:
+    faults: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.faults
+
+
+def check(bank: dict) -> Report:
+    """Check a whole bank in the export shape: every question, then the set."""
+    report = Report()
+    passages = {p["id"]: p["text"] for s in bank.get("sources", []) for p in s.get("passages", [])}
+    testable = [p["id"] for s in bank.get("sources", []) for p in s.get("passages", []) if p.get("testable", True)]
+    topics = {t["slug"] for t in bank.get("topics", [])}
+    questions = bank.get("questions", [])
+    ids = Counter(q.get("id") for q in questions)
+    for qid, n in ids.items():
+        if n > 1:
+            report.faults.append(f"{qid}: id used by {n} questions")
+    for q in questions:
+        report.faults += [f"{q.get('id')}: {f}" for f in question_faults(q, passages, topics)]
+    for a, b, ratio in near_duplicates(questions):
+        report.faults.append(f"{a}: stem is {ratio:.0%} like the stem of {b}")
+
+    cited = cited_passages(questions)
+    covered = [k for k in testable if cited[k]]
+    by_topic = Counter(q.get("topic") for q in questions)
+    by_kind = Counter(q.get("kind") for q in questions)
+    by_audience = Counter(q.get("audience") for q in questions)
+    report.summary += [
+        f"questions: {len(questions)}",
+        "per bank: " + ", ".join(f"{t} {by_topic[t]}" for t in sorted(topics)),
+        "per kind: " + ", ".join(f"{k} {by_kind[k]}" for k in KINDS),
+        "per audience: " + ", ".join(f"{a} {by_audience[a]}" for a in AUDIENCES),
+        f"passages cited: {len(covered)} of {len(testable)} that state a testable fact"
+        f" ({len(covered) / max(len(testable), 1):.0%})",
+        "not cited: " + (", ".join(k for k in testable if not cited[k]) or "none"),
+    ]
+    return report
+
+
+BANK_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
+
+
+class BankError(ValueError):
+    """A bank file that cannot be loaded; the message names the path."""
+
+
+def read_bank_files(paths: list[Path] | None = None) -> dict:
+    """Read fixture bank files (one per topic) into one bank in export shape."""
+    paths = paths or sorted(BANK_DIR.glob("*.json"))
+    topics, questions = [], []
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            topics.append({k: data[k] for k in ("slug", "name", "description", "position") if k in data})
+            questions += [{"topic": data["slug"], **q} for q in data.get("questions", [])]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BankError(f"{path}: {exc!r}") from exc
+    return {"topics": topics, "questions": questions}
+
+
+def fixture_bank(paths: list[Path] | None = None) -> dict:
+    """The bank in export shape, from the source files and fixture bank files."""
+    from quizzes.sources import parse_all
+
+    sources = [
+        {
+            "slug": s.slug,
+            "title": s.title,
+            "file": s.file,
+            "passages": [
+                {"id": p.key, "heading": p.heading, "text": p.text, "testable": p.testable} for p in s.passages
+            ],
+        }
+        for s in parse_all()
+    ]
+    return {"sources": sources, **read_bank_files(paths)}
+
+
+if __name__ == "__main__":  # pragma: no cover - a helper for people writing fixtures
+    report = check(fixture_bank([Path(p) for p in sys.argv[1:]] or None))
+    print("\n".join(report.faults) or "no faults")
+    print("\n".join(report.summary))
+    sys.exit(0 if report.ok else 1)

@@ -1,0 +1,240 @@
+"""Moving the sources and the bank between files and the database.
+
+The bank's JSON shape (see fixtures/bank/README.md) is the one contract:
+fixtures are written in it, `export_bank` prints it, `load_bank` reads it, and
+`check_bank` checks the database by exporting it and applying quizzes.bank.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from quizzes.bank import BankError, read_bank_files  # noqa: F401 (re-exported for commands)
+from quizzes.models import Citation, Option, Passage, Question, Source, Topic
+from quizzes.sources import parse_all
+
+
+@transaction.atomic
+def load_sources() -> tuple[int, int]:
+    """Create or update every Source and Passage from fixtures/sources.
+
+    Passages are matched by their stable key, so citations keep pointing at
+    the same text. A passage that disappears while still cited is an error
+    rather than a silent loss of the citation.
+    """
+    n_passages = 0
+    parsed = parse_all()
+    for position, ps in enumerate(parsed, start=1):
+        source, _ = Source.objects.update_or_create(
+            slug=ps.slug,
+            defaults=dict(
+                title=ps.title,
+                publisher=ps.publisher,
+                byline=ps.byline,
+                date_text=ps.date,
+                file_name=ps.file,
+                audience=ps.audience,
+                note=ps.note,
+                position=position,
+                toc=[list(h) for h in ps.headings],
+            ),
+        )
+        keys = []
+        for p in ps.passages:
+            Passage.objects.update_or_create(
+                key=p.key,
+                defaults=dict(
+                    source=source,
+                    anchor=p.anchor,
+                    position=p.position,
+                    kind=p.kind,
+                    heading=p.heading,
+                    heading_level=p.heading_level,
+                    text=p.text,
+                    testable=p.testable,
+                    extra=p.extra,
+                ),
+            )
+            keys.append(p.key)
+        n_passages += len(keys)
+        gone = source.passages.exclude(key__in=keys)
+        if gone.filter(citations__isnull=False).exists():
+            raise BankError(f"{ps.file}: cited passages would disappear: {list(gone.values_list('key', flat=True))}")
+        gone.delete()
+    return len(parsed), n_passages
+
+
+def _parts(q: dict) -> list[dict]:
+    """The answer parts of a question in the shape the Option table stores."""
+    kind = q["kind"]
+    if kind == "matrix":
+        return [
+            {"text": r["text"], "answer": r["answer"], "rationale": r["rationale"], "citations": r.get("citations", [])}
+            for r in q["rows"]
+        ]
+    if kind == "ordering":
+        return [
+            {"text": i["text"], "rationale": i["rationale"], "citations": i.get("citations", [])} for i in q["items"]
+        ]
+    if kind == "cloze":
+        return [
+            {
+                "blank": n,
+                "text": c["text"],
+                "correct": c.get("correct", False),
+                "rationale": c["rationale"],
+                "citations": c.get("citations", []),
+            }
+            for n, blank in enumerate(q["blanks"], start=1)
+            for c in blank["choices"]
+        ]
+    if kind == "highlight":
+        return q["phrases"]
+    return q["options"]
+
+
+@transaction.atomic
+def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
+    """Create or update topics and questions from a bank in the export shape.
+
+    Options are updated in place by position so that the option ids stored in
+    past responses keep naming the same answers.
+    """
+    passages = {p.key: p for p in Passage.objects.all()}
+    topics = {}
+    for t in bank.get("topics", []):
+        topics[t["slug"]], _ = Topic.objects.update_or_create(
+            slug=t["slug"],
+            defaults={k: t[k] for k in ("name", "description", "position") if k in t},
+        )
+    for path, q in enumerate(bank.get("questions", [])):
+        if q.get("topic") not in topics:
+            topics[q["topic"]] = Topic.objects.filter(slug=q.get("topic")).first()
+            if topics[q["topic"]] is None:
+                raise BankError(f"questions[{path}]: unknown topic {q.get('topic')!r}")
+        question, _ = Question.objects.update_or_create(
+            key=q["id"],
+            defaults=dict(
+                topic=topics[q["topic"]],
+                kind=q["kind"],
+                stem=q["stem"],
+                explanation=q["explanation"],
+                plain_explanation=q["plain_explanation"],
+                difficulty=q["difficulty"],
+                audience=q["audience"],
+                status=q.get("status", status),
+                columns=q.get("columns", []),
+                template=q.get("template", ""),
+            ),
+        )
+        existing = list(question.options.order_by("position"))
+        question.citations.all().delete()
+        parts = _parts(q)
+        for position, part in enumerate(parts, start=1):
+            values = dict(
+                position=position,
+                text=part["text"],
+                is_correct=bool(part.get("correct", False)),
+                rationale=part["rationale"],
+                blank=part.get("blank"),
+                answer=part.get("answer", ""),
+            )
+            if position <= len(existing):
+                option = existing[position - 1]
+                for name, value in values.items():
+                    setattr(option, name, value)
+                option.save()
+            else:
+                option = Option.objects.create(question=question, **values)
+            _cite(question, option, part.get("citations", []), passages, f"questions[{path}] part {position}")
+        for extra in existing[len(parts) :]:
+            extra.delete()
+        _cite(question, None, q.get("citations", []), passages, f"questions[{path}]")
+    return len(bank.get("questions", []))
+
+
+def _cite(question: Question, option: Option | None, cites: list, passages: dict, where: str) -> None:
+    for i, c in enumerate(cites, start=1):
+        if c["passage"] not in passages:
+            raise BankError(f"{where} citation {i}: unknown passage {c['passage']!r}")
+        Citation.objects.create(
+            question=question, option=option, passage=passages[c["passage"]], quote=c["quote"], position=i
+        )
+
+
+def export_question(question: Question) -> dict:
+    options = list(question.options.all())
+    by_option: dict[int, list[dict]] = {}
+    own = []
+    for c in question.citations.all():
+        entry = {"passage": c.passage.key, "quote": c.quote}
+        (by_option.setdefault(c.option_id, []) if c.option_id else own).append(entry)
+
+    def with_cites(part: dict, option: Option) -> dict:
+        if option.pk in by_option:
+            part["citations"] = by_option[option.pk]
+        return part
+
+    out = {
+        "id": question.key,
+        "topic": question.topic.slug,
+        "kind": question.kind,
+        "audience": question.audience,
+        "difficulty": question.difficulty,
+        "status": question.status,
+        "stem": question.stem,
+        "explanation": question.explanation,
+        "plain_explanation": question.plain_explanation,
+    }
+    kind = question.kind
+    if kind == "matrix":
+        out["columns"] = question.columns
+        out["rows"] = [with_cites({"text": o.text, "answer": o.answer, "rationale": o.rationale}, o) for o in options]
+    elif kind == "ordering":
+        out["items"] = [with_cites({"text": o.text, "rationale": o.rationale}, o) for o in options]
+    elif kind == "cloze":
+        out["template"] = question.template
+        blanks: dict[int, list] = {}
+        for o in options:
+            blanks.setdefault(o.blank, []).append(
+                with_cites({"text": o.text, "correct": o.is_correct, "rationale": o.rationale}, o)
+            )
+        out["blanks"] = [{"choices": blanks[n]} for n in sorted(blanks)]
+    else:
+        if kind == "highlight":
+            out["template"] = question.template
+        key = "phrases" if kind == "highlight" else "options"
+        out[key] = [with_cites({"text": o.text, "correct": o.is_correct, "rationale": o.rationale}, o) for o in options]
+    out["citations"] = own
+    return out
+
+
+def export_bank(questions=None) -> dict:
+    """The whole bank (or the given questions) in the export shape."""
+    if questions is None:
+        questions = Question.objects.all()
+    questions = questions.select_related("topic").prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("position")),
+        Prefetch("citations", queryset=Citation.objects.select_related("passage").order_by("option_id", "position")),
+    )
+    sources = Source.objects.prefetch_related("passages")
+    return {
+        "sources": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "file": s.file_name,
+                "passages": [
+                    {"id": p.key, "heading": p.heading, "text": p.text, "testable": p.testable}
+                    for p in s.passages.all()
+                ],
+            }
+            for s in sources
+        ],
+        "topics": [
+            {"slug": t.slug, "name": t.name, "description": t.description, "position": t.position}
+            for t in Topic.objects.all()
+        ],
+        "questions": [export_question(q) for q in questions],
+    }

@@ -1,0 +1,565 @@
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+BLANK = re.compile(r"\{(\d+)\}")
+PHRASE = re.compile(r"\[\[(.+?)\]\]")
+
+
+class Audience(models.TextChoices):
+    STUDENT = "student", "Nursing students"
+    PATIENT = "patient", "Patients"
+    BOTH = "both", "Students and patients"
+
+
+class Source(models.Model):
+    """One of the documents the bank is drawn from."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200)
+    byline = models.CharField(max_length=300, blank=True)
+    date_text = models.CharField("date as the page states it", max_length=100, blank=True)
+    file_name = models.CharField(max_length=100)
+    audience = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    toc = models.JSONField("table of contents", default=list, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source", args=[self.slug])
+
+
+class PassageQuerySet(models.QuerySet):
+    def testable(self) -> PassageQuerySet:
+        return self.filter(testable=True)
+
+
+class Passage(models.Model):
+    """A paragraph, list item, table row or FAQ answer of a source, verbatim."""
+
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph"
+        LIST_ITEM = "list-item"
+        TABLE_ROW = "table-row"
+        FAQ_ANSWER = "faq-answer"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    key = models.SlugField(max_length=120, unique=True)
+    anchor = models.SlugField(max_length=120)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    heading = models.CharField(max_length=200, blank=True)
+    heading_level = models.PositiveSmallIntegerField(default=2)
+    text = models.TextField()
+    testable = models.BooleanField(default=True, help_text="False for lines that only introduce a lost list.")
+    extra = models.JSONField(default=dict, blank=True)
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.source.get_absolute_url()}#{self.key}"
+
+    def marked(self, quote: str = "") -> SafeString:
+        """The passage as HTML with the quoted words inside <mark>."""
+        return mark_text(self.text, quote)
+
+    def marked_cells(self, quote: str = "") -> list[SafeString]:
+        """A table row's cells, each escaped, with the quote's words marked."""
+        cells = self.extra.get("cells", [])
+        start = self.text.find(quote) if quote else -1
+        end = start + len(quote)
+        out, offset = [], 0
+        for cell in cells:
+            at = self.text.find(cell, offset)
+            cell_start, cell_end = at, at + len(cell)
+            lo, hi = max(start, cell_start), min(end, cell_end)
+            if start >= 0 and lo < hi:
+                html = escape(cell[: lo - at]) + "<mark>" + escape(cell[lo - at : hi - at]) + "</mark>"
+                html += escape(cell[hi - at :])
+                out.append(mark_safe(html))
+            else:
+                out.append(escape(cell))
+            offset = cell_end
+        return out
+
+
+def mark_text(text: str, quote: str) -> SafeString:
+    """Escape text and wrap the first occurrence of quote in <mark>."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return escape(text)
+    end = at + len(quote)
+    return mark_safe(f"{escape(text[:at])}<mark>{escape(text[at:end])}</mark>{escape(text[end:])}")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_counts(self) -> TopicQuerySet:
+        """Banks that have published questions, each with `count` of them."""
+        published = Q(questions__status="published")
+        return self.annotate(count=Count("questions", filter=published)).filter(count__gt=0)
+
+
+class Topic(models.Model):
+    """A bank of questions on one theme."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self) -> QuestionQuerySet:
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def for_patients(self) -> QuestionQuerySet:
+        return self.filter(audience__in=[Audience.PATIENT, Audience.BOTH])
+
+    def with_parts(self) -> QuestionQuerySet:
+        """Everything needed to show, score and explain a question, in 4 queries."""
+        return self.select_related("topic").prefetch_related(
+            models.Prefetch("options", queryset=Option.objects.order_by("position")),
+            models.Prefetch(
+                "citations", queryset=Citation.objects.select_related("passage__source").order_by("position")
+            ),
+        )
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be scored; the message is shown to the learner."""
+
+
+@dataclass
+class FeedbackPart:
+    """One line of feedback: an option, row, item, blank choice or phrase."""
+
+    text: str
+    rationale: str
+    chosen: bool = False
+    correct: bool = False
+    given: str = ""  # what the learner put (matrix column, ordering place)
+    expected: str = ""  # what is right
+    citations: list = field(default_factory=list)
+
+    @property
+    def right(self) -> bool:
+        return self.given == self.expected if self.expected else self.chosen == self.correct
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single best answer"
+        MULTIPLE = "multiple", "Select all that apply"
+        TRUE_FALSE = "true_false", "True or false"
+        MATRIX = "matrix", "Matrix"
+        ORDERING = "ordering", "Ordering"
+        CLOZE = "cloze", "Drop-down cloze"
+        HIGHLIGHT = "highlight", "Highlight"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PUBLISHED = "published"
+        RETIRED = "retired"
+
+    class Difficulty(models.IntegerChoices):
+        RECALL = 1
+        UNDERSTANDING = 2
+        APPLICATION = 3
+
+    key = models.SlugField("id", max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    stem = models.TextField()
+    explanation = models.TextField(help_text="Clinical voice, for students.")
+    plain_explanation = models.TextField(help_text="Plain language, grade 8 or below, for patients.")
+    difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, default=Difficulty.RECALL)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STUDENT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    columns = models.JSONField(default=list, blank=True, help_text="Matrix only: the column labels.")
+    template = models.TextField(
+        blank=True, help_text="Cloze: text with {1}, {2} blanks. Highlight: text with [[phrases]]."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__position", "key"]
+        indexes = [models.Index(fields=["topic", "status"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    # -- what the learner sees -------------------------------------------------
+
+    @property
+    def is_patient_friendly(self) -> bool:
+        return self.audience in (Audience.PATIENT, Audience.BOTH)
+
+    def options_for(self, seed: int) -> list[Option]:
+        """The options in the order one attempt shows them, stable within it."""
+        options = list(self.options.all())
+        if self.kind == self.Kind.TRUE_FALSE:
+            return sorted(options, key=lambda o: o.text != "True")
+        if self.kind in (self.Kind.MATRIX, self.Kind.HIGHLIGHT, self.Kind.CLOZE):
+            return options  # rows and phrases keep the author's order; choices shuffle per blank
+        rng = random.Random(f"{seed}-{self.pk}")
+        shuffled = options[:]
+        rng.shuffle(shuffled)
+        if self.kind == self.Kind.ORDERING and shuffled == options and len(options) > 1:
+            shuffled = shuffled[1:] + shuffled[:1]  # never show the answer as the starting order
+        return shuffled
+
+    def cloze_segments(self, seed: int) -> list[tuple[str, object]]:
+        """The cloze template split into ("text", str) and ("blank", (n, choices))."""
+        rng = random.Random(f"{seed}-{self.pk}")
+        by_blank: dict[int, list[Option]] = {}
+        for option in self.options.all():
+            by_blank.setdefault(option.blank or 0, []).append(option)
+        segments: list[tuple[str, object]] = []
+        for i, piece in enumerate(BLANK.split(self.template)):
+            if i % 2 == 0:
+                if piece:
+                    segments.append(("text", piece))
+            else:
+                choices = by_blank.get(int(piece), [])[:]
+                rng.shuffle(choices)
+                segments.append(("blank", (int(piece), choices)))
+        return segments
+
+    def highlight_segments(self) -> list[tuple[str, object]]:
+        """The highlight template split into ("text", str) and ("phrase", Option)."""
+        phrases = iter(self.options.all())
+        segments: list[tuple[str, object]] = []
+        for i, piece in enumerate(PHRASE.split(self.template)):
+            if i % 2 == 0:
+                if piece:
+                    segments.append(("text", piece))
+            else:
+                segments.append(("phrase", next(phrases)))
+        return segments
+
+    # -- answering and scoring -------------------------------------------------
+
+    def parse_answer(self, data: Mapping) -> dict:
+        """Turn posted form data into an answer, or raise AnswerError saying why not.
+
+        Only this question's own option ids and columns are accepted, so a
+        forged value can never be scored against another question.
+        """
+        options = {str(o.pk): o for o in self.options.all()}
+        getlist = getattr(data, "getlist", lambda k: [data[k]] if k in data else [])
+        kind = self.kind
+        if kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
+            values = getlist("option")
+            if not values or not values[0]:
+                raise AnswerError("Choose an answer before you submit.")
+            if len(values) > 1 or values[0] not in options:
+                raise AnswerError("That answer is not one of this question's options.")
+            return {"option": int(values[0])}
+        if kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
+            values = getlist("option")
+            if not values:
+                noun = "phrase" if kind == self.Kind.HIGHLIGHT else "answer"
+                raise AnswerError(f"Select at least one {noun} before you submit.")
+            if any(v not in options for v in values):
+                raise AnswerError("That answer is not one of this question's options.")
+            return {"options": sorted({int(v) for v in values})}
+        if kind == self.Kind.MATRIX:
+            rows = {}
+            for pk in options:
+                value = (getlist(f"row-{pk}") or [""])[0]
+                if value == "":
+                    raise AnswerError("Choose an answer in every row before you submit.")
+                if not value.isdigit() or int(value) >= len(self.columns):
+                    raise AnswerError("That answer is not one of this question's columns.")
+                rows[pk] = self.columns[int(value)]
+            return {"rows": rows}
+        if kind == self.Kind.ORDERING:
+            places = {}
+            for pk in options:
+                value = (getlist(f"place-{pk}") or [""])[0]
+                if not value.isdigit() or not 1 <= int(value) <= len(options):
+                    raise AnswerError(f"Give every item a place from 1 to {len(options)}.")
+                places[pk] = int(value)
+            if sorted(places.values()) != list(range(1, len(options) + 1)):
+                raise AnswerError("Give each place to one item only.")
+            return {"order": [int(pk) for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
+        if kind == self.Kind.CLOZE:
+            blanks = {}
+            for number in sorted({o.blank for o in options.values()}):
+                value = (getlist(f"blank-{number}") or [""])[0]
+                if not value:
+                    raise AnswerError("Fill in every blank before you submit.")
+                if value not in options or options[value].blank != number:
+                    raise AnswerError("That answer is not one of this blank's choices.")
+                blanks[str(number)] = int(value)
+            return {"blanks": blanks}
+        raise AnswerError("This question cannot be answered.")
+
+    def score(self, answer: dict) -> float:
+        """Partial credit between 0 and 1; the rules are in fixtures/bank/README.md."""
+        options = list(self.options.all())
+        kind = self.kind
+        if kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
+            return 1.0 if any(o.pk == answer.get("option") and o.is_correct for o in options) else 0.0
+        if kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
+            correct = {o.pk for o in options if o.is_correct}
+            picked = set(answer.get("options", []))
+            raw = len(picked & correct) - len(picked - correct)
+            return max(0, raw) / len(correct) if correct else 0.0
+        if kind == self.Kind.MATRIX:
+            rows = answer.get("rows", {})
+            return sum(rows.get(str(o.pk)) == o.answer for o in options) / len(options) if options else 0.0
+        if kind == self.Kind.ORDERING:
+            right = [o.pk for o in sorted(options, key=lambda o: o.position)]
+            given = answer.get("order", [])
+            return sum(a == b for a, b in zip(given, right, strict=False)) / len(right) if right else 0.0
+        if kind == self.Kind.CLOZE:
+            correct = {str(o.blank): o.pk for o in options if o.is_correct}
+            given = answer.get("blanks", {})
+            return sum(given.get(n) == pk for n, pk in correct.items()) / len(correct) if correct else 0.0
+        return 0.0
+
+    def feedback(self, answer: dict) -> list[FeedbackPart]:
+        """What the learner gave against what is right, part by part, with rationales."""
+        options = list(self.options.all())
+        cites = _citations_by_option(self)
+        kind = self.kind
+        if kind == self.Kind.MATRIX:
+            rows = answer.get("rows", {})
+            return [
+                FeedbackPart(
+                    o.text, o.rationale, given=rows.get(str(o.pk), ""), expected=o.answer, citations=cites.get(o.pk, [])
+                )
+                for o in options
+            ]
+        if kind == self.Kind.ORDERING:
+            order = answer.get("order", [])
+            return [
+                FeedbackPart(
+                    o.text,
+                    o.rationale,
+                    given=str(order.index(o.pk) + 1) if o.pk in order else "",
+                    expected=str(o.position),
+                    citations=cites.get(o.pk, []),
+                )
+                for o in sorted(options, key=lambda o: o.position)
+            ]
+        if kind == self.Kind.CLOZE:
+            chosen = set(answer.get("blanks", {}).values())
+        elif kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
+            chosen = {answer.get("option")}
+        else:
+            chosen = set(answer.get("options", []))
+        return [
+            FeedbackPart(
+                o.text, o.rationale, chosen=o.pk in chosen, correct=o.is_correct, citations=cites.get(o.pk, [])
+            )
+            for o in options
+        ]
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.MATRIX and len(self.columns or []) < 2:
+            raise ValidationError({"columns": "A matrix question needs at least two columns."})
+
+
+def _citations_by_option(question: Question) -> dict[int, list[Citation]]:
+    by_option: dict[int, list[Citation]] = {}
+    for cite in question.citations.all():
+        if cite.option_id:
+            by_option.setdefault(cite.option_id, []).append(cite)
+    return by_option
+
+
+class Option(models.Model):
+    """An answer part: a choice, a matrix row, an ordering item, a cloze choice or a phrase."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Ordering: the item's right place.")
+    text = models.TextField()
+    is_correct = models.BooleanField(default=False)
+    rationale = models.TextField()
+    blank = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Cloze: the blank this choice fills.")
+    answer = models.CharField(max_length=200, blank=True, help_text="Matrix: the right column for this row.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Citation(models.Model):
+    """A verbatim quote from a passage that supports a question or one option."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="citations")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.passage.key}: {self.quote[:60]}"
+
+    def clean(self) -> None:
+        if self.passage_id and self.quote not in self.passage.text:
+            raise ValidationError({"quote": "The quote must be copied word for word from the passage."})
+
+    def marked(self) -> SafeString:
+        return self.passage.marked(self.quote)
+
+    def marked_cells(self) -> list[SafeString]:
+        return self.passage.marked_cells(self.quote)
+
+    def reader_url(self) -> str:
+        return f"{self.passage.source.get_absolute_url()}?cite={self.pk}#{self.passage.key}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def owned_by(self, request) -> AttemptQuerySet:
+        """The attempts this visitor may see: their own, or this browser session's."""
+        if request.user.is_authenticated:
+            return self.filter(user=request.user)
+        return self.filter(user__isnull=True, pk__in=request.session.get("attempt_ids", []))
+
+
+class Attempt(models.Model):
+    class Mode(models.TextChoices):
+        TUTOR = "tutor", "Practice with feedback"
+        PATIENT = "patient", "Check what I understood"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts"
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
+    question_ids = models.JSONField(default=list)
+    seed = models.PositiveIntegerField(default=0)
+    started = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started"]
+        indexes = [models.Index(fields=["user", "-started"])]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} ({self.topic or 'mixed'})"
+
+    @property
+    def total(self) -> int:
+        return len(self.question_ids)
+
+    def question_at(self, number: int) -> Question | None:
+        """The question shown at place `number` (1-based), with its parts, or None."""
+        if not 1 <= number <= self.total:
+            return None
+        return Question.objects.with_parts().filter(pk=self.question_ids[number - 1]).first()
+
+    def record_answer(self, question: Question, answer: dict) -> tuple[Response, bool]:
+        """Save one answer in one transaction; a repeat returns the saved response.
+
+        Returns (response, created). The unique (attempt, question) constraint
+        settles a race between two identical posts: the loser reads the winner's row.
+        """
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                previous = self.responses.aggregate(last=models.Max("created"))["last"] or self.started
+                response = Response.objects.create(
+                    attempt=self,
+                    question=question,
+                    answer=answer,
+                    score=question.score(answer),
+                    seconds=max(0, int((now - previous).total_seconds())),
+                    created=now,
+                )
+                if self.responses.count() >= self.total and self.finished is None:
+                    self.finish(now)
+        except IntegrityError:
+            return Response.objects.get(attempt=self, question=question), False
+        return response, True
+
+    def finish(self, when=None) -> None:
+        self.score = self.responses.aggregate(avg=Avg("score"))["avg"] or 0.0
+        self.finished = when or timezone.now()
+        self.save(update_fields=["score", "finished"])
+
+
+class ResponseQuerySet(models.QuerySet):
+    def accuracy_by_topic(self):
+        """Per bank: answers given, mean score and answers fully right, in one query."""
+        return (
+            self.values("question__topic__slug", "question__topic__name")
+            .annotate(answered=Count("id"), mean=Avg("score"), right=Count("id", filter=Q(score=1.0)))
+            .order_by("question__topic__position")
+        )
+
+    def totals(self) -> dict:
+        """Answers given, answers fully right and points, in one query."""
+        return self.aggregate(answered=Count("id"), right=Count("id", filter=Q(score=1.0)), points=Sum("score"))
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    answer = models.JSONField()
+    score = models.FloatField()
+    seconds = models.PositiveIntegerField(default=0, help_text="Time since the previous answer or the start.")
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question")]
+        indexes = [models.Index(fields=["question", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}: {self.score:.2f}"
+
+    @property
+    def verdict(self) -> str:
+        if self.score >= 1.0:
+            return "right"
+        return "partly right" if self.score > 0 else "not right"

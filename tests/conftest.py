@@ -1,0 +1,43 @@
+import os
+import shutil
+
+import pytest
+
+# Sync Playwright runs an event loop in the test thread; Django's ORM calls in
+# the same thread (fixtures, assertions) are safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium: Playwright cannot download its own browser here."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("The browser tests need Chromium: run 'make test' (it installs it) or 'apt-get install chromium'.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def sources(db):
+    """The five real sources as passages."""
+    from quizzes.exchange import load_sources
+
+    load_sources()
+
+
+@pytest.fixture
+def bank(sources):
+    """The whole shipped bank, published."""
+    from quizzes.exchange import load_questions, read_bank_files
+
+    load_questions(read_bank_files())
