@@ -145,6 +145,10 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         return self.filter(status=Question.Status.PUBLISHED)
 
+    def citing(self, passage: Passage) -> QuestionQuerySet:
+        """Questions that quote the passage, in their own citations or an option's."""
+        return self.filter(citations__passage=passage).distinct()
+
     def for_patients(self) -> QuestionQuerySet:
         return self.filter(audience__in=[Audience.PATIENT, Audience.BOTH])
 
@@ -471,6 +475,7 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts"
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    label = models.CharField(max_length=200, blank=True, help_text="What the practice covers, when not one bank.")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
     question_ids = models.JSONField(default=list)
     seed = models.PositiveIntegerField(default=0)
@@ -485,7 +490,11 @@ class Attempt(models.Model):
         indexes = [models.Index(fields=["user", "-started"])]
 
     def __str__(self) -> str:
-        return f"Attempt {self.pk} ({self.topic or 'mixed'})"
+        return f"Attempt {self.pk} ({self.title})"
+
+    @property
+    def title(self) -> str:
+        return self.topic.name if self.topic_id else (self.label or "Practice")
 
     @property
     def total(self) -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("attempts/<int:pk>/results/", views.results, name="results"),
     path("sources/", views.source_list, name="sources"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("sources/<slug:slug>/<slug:key>/practice/", views.practise_passage, name="practise_passage"),
     path("accounts/signup/", views.signup, name="signup"),
     path("progress/", views.progress, name="progress"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from quizzes.forms import SignupForm, StartForm
-from quizzes.models import AnswerError, Attempt, Citation, Question, Response, Source, Topic
+from quizzes.models import AnswerError, Attempt, Citation, Passage, Question, Response, Source, Topic
 
 # -- access helpers: each returns the object or raises 404 -----------------------
 
@@ -58,14 +58,31 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if not ids:
         raise Http404("This bank has no published questions yet.")
     chosen = random.sample(ids, min(form.cleaned_data["count"], len(ids)))
+    return _begin(request, chosen, topic=topic)
+
+
+def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpResponse:
+    """Create the visitor's attempt over these questions and go to the first."""
     attempt = Attempt.objects.create(
         user=request.user if request.user.is_authenticated else None,
-        topic=topic,
-        question_ids=chosen,
+        question_ids=question_ids,
         seed=random.randrange(1 << 30),
+        **fields,
     )
     _remember_attempt(request, attempt)
     return redirect("question", attempt.pk, 1)
+
+
+@require_POST
+def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """A practice of exactly the published questions that cite one passage."""
+    passage = get_object_or_404(Passage.objects.select_related("source"), source__slug=slug, key=key)
+    ids = list(Question.objects.published().citing(passage).values_list("pk", flat=True))
+    if not ids:
+        raise Http404("No published question cites this passage.")
+    random.shuffle(ids)
+    label = f"{passage.source.title}: {passage.heading or 'passage'}"
+    return _begin(request, ids, label=label[:200])
 
 
 def _question_context(attempt: Attempt, number: int, question: Question, response: Response | None) -> dict:
