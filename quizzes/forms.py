@@ -2,17 +2,76 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from quizzes.models import Audience, Profile, Question, Topic
+
 QUESTION_COUNTS = [(5, "5 questions"), (10, "10 questions"), (20, "20 questions")]
+COUNT_ERROR = {"invalid_choice": "Choose 5, 10 or 20 questions.", "required": "Choose 5, 10 or 20 questions."}
 
 
 class StartForm(forms.Form):
     count = forms.TypedChoiceField(
-        label="How many questions",
-        choices=QUESTION_COUNTS,
-        coerce=int,
-        initial=10,
-        error_messages={"invalid_choice": "Choose 5, 10 or 20 questions.", "required": "Choose 5, 10 or 20 questions."},
+        label="How many questions", choices=QUESTION_COUNTS, coerce=int, initial=10, error_messages=COUNT_ERROR
     )
+
+
+class BuilderForm(forms.Form):
+    """Every choice of the quiz builder; an empty multiple choice means "any"."""
+
+    POOLS = [
+        ("all", "All questions"),
+        ("unseen", "Questions I have not seen yet"),
+        ("wrong", "Questions I last answered wrong"),
+        ("flagged", "Questions I flagged"),
+    ]
+    AUDIENCES = [
+        ("any", "Any"),
+        (Audience.STUDENT, "Written for nursing students"),
+        (Audience.PATIENT, "Plain language"),
+    ]
+    MODES = [
+        ("tutor", "Practice: see the answer and why after each question"),
+        ("exam", "Timed exam: see answers and rationales at the end"),
+    ]
+    MINUTES = [(10, "10 minutes"), (20, "20 minutes"), (30, "30 minutes"), (60, "60 minutes")]
+
+    topics = forms.ModelMultipleChoiceField(
+        label="Banks",
+        queryset=Topic.objects.with_published_counts(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every bank.",
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Kinds of question", choices=Question.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    difficulties = forms.TypedMultipleChoiceField(
+        label="Difficulty",
+        choices=Question.Difficulty.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience = forms.ChoiceField(label="Written for", choices=AUDIENCES, initial="any", widget=forms.RadioSelect)
+    pool = forms.ChoiceField(label="Which questions", choices=POOLS, initial="all", widget=forms.RadioSelect)
+    count = forms.TypedChoiceField(
+        label="How many questions", choices=QUESTION_COUNTS, coerce=int, initial=10, error_messages=COUNT_ERROR
+    )
+    mode = forms.ChoiceField(label="Mode", choices=MODES, initial="tutor", widget=forms.RadioSelect)
+    minutes = forms.TypedChoiceField(label="Exam time", choices=MINUTES, coerce=int, initial=20)
+    allowance = forms.ChoiceField(
+        label="Time allowance",
+        choices=Profile.TimeAllowance.choices,
+        initial=Profile.TimeAllowance.STANDARD,
+        help_text="Extra time or no limit, if you need it. Your profile can keep this choice.",
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ("time_allowance",)
+        labels = {"time_allowance": "Time allowance for timed exams"}
+        widgets = {"time_allowance": forms.RadioSelect}
 
 
 class SignupForm(UserCreationForm):

@@ -4,15 +4,17 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from fsrs import Card, Rating, Scheduler
 
 BLANK = re.compile(r"\{(\d+)\}")
 PHRASE = re.compile(r"\[\[(.+?)\]\]")
@@ -144,6 +146,26 @@ class Topic(models.Model):
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         return self.filter(status=Question.Status.PUBLISHED)
+
+    def matching(self, *, topics=(), kinds=(), difficulties=(), audience: str = "any") -> QuestionQuerySet:
+        """Published questions that fit a quiz builder's choices (an empty choice means any)."""
+        qs = self.published()
+        if topics:
+            qs = qs.filter(topic__in=topics)
+        if kinds:
+            qs = qs.filter(kind__in=kinds)
+        if difficulties:
+            qs = qs.filter(difficulty__in=difficulties)
+        if audience == Audience.PATIENT:
+            qs = qs.for_patients()
+        elif audience == Audience.STUDENT:
+            qs = qs.filter(audience__in=[Audience.STUDENT, Audience.BOTH])
+        return qs
+
+    def last_answered_wrong(self, responses) -> QuestionQuerySet:
+        """Questions whose latest answer among `responses` was not fully right."""
+        latest = responses.filter(question=OuterRef("pk")).order_by("-created").values("score")[:1]
+        return self.annotate(last_score=Subquery(latest)).filter(last_score__lt=1.0)
 
     def citing(self, passage: Passage) -> QuestionQuerySet:
         """Questions that quote the passage, in their own citations or an option's."""
@@ -458,6 +480,10 @@ class Citation(models.Model):
         return f"{self.passage.source.get_absolute_url()}?cite={self.pk}#{self.passage.key}"
 
 
+class AttemptClosed(Exception):
+    """An answer to an attempt that is finished or past its deadline."""
+
+
 class AttemptQuerySet(models.QuerySet):
     def owned_by(self, request) -> AttemptQuerySet:
         """The attempts this visitor may see: their own, or this browser session's."""
@@ -465,10 +491,28 @@ class AttemptQuerySet(models.QuerySet):
             return self.filter(user=request.user)
         return self.filter(user__isnull=True, pk__in=request.session.get("attempt_ids", []))
 
+    def unfinished(self) -> AttemptQuerySet:
+        return self.filter(finished__isnull=True)
+
+    def close_expired(self, now=None) -> int:
+        """Finish every exam whose deadline has passed, scored as it stands.
+
+        The server, not the browser, ends an exam: whatever was saved by the
+        deadline counts, whether or not the learner pressed Submit. Few exams
+        are ever overdue at once, so each is finished on its own.
+        """
+        expired = list(self.filter(finished__isnull=True, deadline__lte=now or timezone.now()))
+        for attempt in expired:
+            attempt.finish(attempt.deadline)
+        return len(expired)
+
 
 class Attempt(models.Model):
     class Mode(models.TextChoices):
         TUTOR = "tutor", "Practice with feedback"
+        EXAM = "exam", "Timed exam"
+        MISTAKES = "mistakes", "Review my mistakes"
+        REVIEW = "review", "Spaced review"
         PATIENT = "patient", "Check what I understood"
 
     user = models.ForeignKey(
@@ -480,6 +524,7 @@ class Attempt(models.Model):
     question_ids = models.JSONField(default=list)
     seed = models.PositiveIntegerField(default=0)
     started = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="Exams only; set on the server at the start.")
     finished = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
 
@@ -500,19 +545,55 @@ class Attempt(models.Model):
     def total(self) -> int:
         return len(self.question_ids)
 
+    @property
+    def is_exam(self) -> bool:
+        return self.mode == self.Mode.EXAM
+
+    @property
+    def shows_feedback(self) -> bool:
+        """Exams keep every answer's feedback back until the exam is over."""
+        return not self.is_exam or self.finished is not None
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.finished is None and (self.deadline is None or now < self.deadline)
+
+    def close_if_expired(self, now=None) -> bool:
+        """Finish an exam whose time is up; True if it is (now) finished."""
+        if self.finished is None and self.deadline is not None and (now or timezone.now()) >= self.deadline:
+            self.finish(self.deadline)
+        return self.finished is not None
+
+    def seconds_left(self, now=None) -> int | None:
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
     def question_at(self, number: int) -> Question | None:
         """The question shown at place `number` (1-based), with its parts, or None."""
         if not 1 <= number <= self.total:
             return None
         return Question.objects.with_parts().filter(pk=self.question_ids[number - 1]).first()
 
-    def record_answer(self, question: Question, answer: dict) -> tuple[Response, bool]:
+    def record_answer(self, question: Question, answer: dict, now=None) -> tuple[Response, bool]:
         """Save one answer in one transaction; a repeat returns the saved response.
 
         Returns (response, created). The unique (attempt, question) constraint
-        settles a race between two identical posts: the loser reads the winner's row.
+        settles a race between two identical posts: the loser reads the winner's
+        row. In an open exam a new answer replaces the saved one (the learner may
+        change their mind until the end); elsewhere the first answer stands.
+        Raises AttemptClosed after the attempt is finished or its deadline passed.
         """
-        now = timezone.now()
+        now = now or timezone.now()
+        if not self.is_open(now):
+            raise AttemptClosed
+        score = question.score(answer)
+        if self.is_exam:
+            updated = Response.objects.filter(attempt=self, question=question).update(
+                answer=answer, score=score, created=now
+            )
+            if updated:
+                return Response.objects.get(attempt=self, question=question), False
         try:
             with transaction.atomic():
                 previous = self.responses.aggregate(last=models.Max("created"))["last"] or self.started
@@ -520,20 +601,110 @@ class Attempt(models.Model):
                     attempt=self,
                     question=question,
                     answer=answer,
-                    score=question.score(answer),
+                    score=score,
                     seconds=max(0, int((now - previous).total_seconds())),
                     created=now,
                 )
-                if self.responses.count() >= self.total and self.finished is None:
-                    self.finish(now)
+                if not self.is_exam:
+                    if self.user_id:
+                        ReviewCard.record(self.user_id, question, response, now)
+                    if self.responses.count() >= self.total and self.finished is None:
+                        self.finish(now)
         except IntegrityError:
             return Response.objects.get(attempt=self, question=question), False
         return response, True
 
     def finish(self, when=None) -> None:
-        self.score = self.responses.aggregate(avg=Avg("score"))["avg"] or 0.0
+        """Close the attempt; its score counts every question, unanswered ones as 0."""
+        points = self.responses.aggregate(points=Sum("score"))["points"] or 0.0
+        self.score = points / self.total if self.total else 0.0
         self.finished = when or timezone.now()
         self.save(update_fields=["score", "finished"])
+
+
+class Profile(models.Model):
+    """A learner's settings; today the extra time they need for timed exams (WCAG 2.2.1)."""
+
+    class TimeAllowance(models.TextChoices):
+        STANDARD = "1", "Standard time"
+        HALF_AGAIN = "1.5", "1.5 times the time"
+        DOUBLE = "2", "Double time"
+        UNLIMITED = "none", "No time limit"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    time_allowance = models.CharField(max_length=4, choices=TimeAllowance.choices, default=TimeAllowance.STANDARD)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+def exam_deadline(start, minutes: int, allowance: str):
+    """The deadline of an exam of `minutes`, stretched by the learner's allowance; None for no limit."""
+    if allowance == Profile.TimeAllowance.UNLIMITED:
+        return None
+    return start + timedelta(minutes=minutes * float(allowance))
+
+
+class Flag(models.Model):
+    """A learner's mark on a question, to come back to it later."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_flag_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.user} flagged {self.question}"
+
+
+# A daily queue: no minute-long learning steps, and no random fuzz so that the
+# same answers always give the same schedule.
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+EASY_SECONDS = 15  # a right answer this fast is rated Easy
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def due(self, now=None) -> ReviewCardQuerySet:
+        return self.filter(due__lte=now or timezone.now())
+
+
+class ReviewCard(models.Model):
+    """A learner's FSRS memory state for one question, and when it is next due."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.JSONField(default=dict)
+    due = models.DateTimeField()
+    reviews = models.PositiveIntegerField(default=0)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_card_per_question")]
+        indexes = [models.Index(fields=["user", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}/{self.question}: due {self.due:%Y-%m-%d}"
+
+    @staticmethod
+    def rating_for(response: Response) -> Rating:
+        if response.score < 1.0:
+            return Rating.Again
+        return Rating.Easy if response.seconds <= EASY_SECONDS else Rating.Good
+
+    @classmethod
+    def record(cls, user_id: int, question: Question, response: Response, now) -> ReviewCard:
+        """Schedule the question's next review from this answer (inside the answer's transaction)."""
+        row = cls.objects.select_for_update().filter(user_id=user_id, question=question).first()
+        card = Card.from_dict(row.state) if row and row.state else Card(due=now)
+        card, _ = SCHEDULER.review_card(card, cls.rating_for(response), review_datetime=now)
+        if row is None:
+            return cls.objects.create(user_id=user_id, question=question, state=card.to_dict(), due=card.due, reviews=1)
+        row.state, row.due, row.reviews = card.to_dict(), card.due, row.reviews + 1
+        row.save(update_fields=["state", "due", "reviews"])
+        return row
 
 
 class ResponseQuerySet(models.QuerySet):

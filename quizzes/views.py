@@ -3,23 +3,50 @@ from __future__ import annotations
 import random
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from quizzes.forms import SignupForm, StartForm
-from quizzes.models import AnswerError, Attempt, Citation, Passage, Question, Response, Source, Topic
+from quizzes import progress as learner_progress
+from quizzes.forms import BuilderForm, ProfileForm, SignupForm, StartForm
+from quizzes.models import (
+    AnswerError,
+    Attempt,
+    AttemptClosed,
+    Citation,
+    Flag,
+    Passage,
+    Profile,
+    Question,
+    Response,
+    ReviewCard,
+    Source,
+    Topic,
+    exam_deadline,
+)
+
+PATIENT_SET_SIZE = 5
+REVIEW_BATCH = 20
 
 # -- access helpers: each returns the object or raises 404 -----------------------
 
 
 def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
-    """The visitor's own attempt; anyone else's is indistinguishable from none."""
-    return get_object_or_404(Attempt.objects.owned_by(request).select_related("topic"), pk=pk)
+    """The visitor's own attempt; anyone else's is indistinguishable from none.
+
+    An exam whose time is up is finished here, so every page sees it ended.
+    """
+    attempt = get_object_or_404(Attempt.objects.owned_by(request).select_related("topic"), pk=pk)
+    attempt.close_if_expired()
+    return attempt
 
 
 def _question_for(attempt: Attempt, number: int) -> Question:
@@ -34,12 +61,53 @@ def _remember_attempt(request: HttpRequest, attempt: Attempt) -> None:
         request.session["attempt_ids"] = [*request.session.get("attempt_ids", []), attempt.pk]
 
 
+def _owned_responses(request: HttpRequest):
+    """The answers this visitor has given: their account's, or this browser session's."""
+    if request.user.is_authenticated:
+        return Response.objects.filter(attempt__user=request.user)
+    return Response.objects.filter(attempt__in=Attempt.objects.owned_by(request))
+
+
+def _flagged_ids(request: HttpRequest) -> set[int]:
+    if request.user.is_authenticated:
+        return set(Flag.objects.filter(user=request.user).values_list("question_id", flat=True))
+    return set(request.session.get("flagged_ids", []))
+
+
+def _allowance(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        profile = Profile.objects.filter(user=request.user).only("time_allowance").first()
+        if profile:
+            return profile.time_allowance
+    return Profile.TimeAllowance.STANDARD
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
 # -- pages -----------------------------------------------------------------------
+
+
+def _home_context(request: HttpRequest) -> dict:
+    unfinished = (
+        Attempt.objects.owned_by(request).unfinished().select_related("topic").annotate(answered=Count("responses"))
+    )
+    due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else None
+    return {
+        "topics": Topic.objects.with_published_counts(),
+        "form": StartForm(),
+        "unfinished": [a for a in unfinished[:5] if a.is_open()],
+        "due": due,
+    }
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/home.html", {"topics": Topic.objects.with_published_counts(), "form": StartForm()})
+    return render(request, "quizzes/home.html", _home_context(request))
 
 
 @require_POST
@@ -47,12 +115,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     form = StartForm(request.POST)
     if not form.is_valid():
-        context = {
-            "topics": Topic.objects.with_published_counts(),
-            "form": StartForm(),
-            "error_topic": topic.slug,
-            "error_form": form,
-        }
+        context = _home_context(request) | {"error_topic": topic.slug, "error_form": form}
         return render(request, "quizzes/home.html", context, status=400)
     ids = list(topic.questions.published().values_list("pk", flat=True))
     if not ids:
@@ -85,22 +148,39 @@ def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return _begin(request, ids, label=label[:200])
 
 
-def _question_context(attempt: Attempt, number: int, question: Question, response: Response | None) -> dict:
+def _question_context(
+    request: HttpRequest, attempt: Attempt, number: int, question: Question, response: Response | None
+) -> dict:
+    show_feedback = response is not None and attempt.shows_feedback
+    flagged = _flagged_ids(request)
     context = {
         "attempt": attempt,
         "number": number,
         "question": question,
         "response": response,
+        "show_feedback": show_feedback,
+        "editable": attempt.is_open() and (response is None or attempt.is_exam),
         "options": question.options_for(attempt.seed),
         "is_last": number == attempt.total,
+        "is_flagged": question.pk in flagged,
+        "patient_mode": attempt.mode == Attempt.Mode.PATIENT,
     }
     if question.kind == Question.Kind.CLOZE:
         context["segments"] = question.cloze_segments(attempt.seed)
     elif question.kind == Question.Kind.HIGHLIGHT:
         context["segments"] = question.highlight_segments()
     if response is not None:
-        context["parts"] = question.feedback(response.answer)
         context["given"] = _given(question, response.answer)
+    if show_feedback:
+        context["parts"] = question.feedback(response.answer)
+    if attempt.is_exam:
+        answered = set(attempt.responses.values_list("question_id", flat=True))
+        context["navigator"] = [
+            {"number": n, "answered": qid in answered, "flagged": qid in flagged}
+            for n, qid in enumerate(attempt.question_ids, start=1)
+        ]
+        context["answered_count"] = len(answered)
+        context["seconds_left"] = attempt.seconds_left()
     return context
 
 
@@ -124,9 +204,18 @@ def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
-    context = _question_context(attempt, number, question, response)
+    context = _question_context(request, attempt, number, question, response)
     template = "quizzes/question.html#quiz" if request.htmx else "quizzes/question.html"
     return render(request, template, context | {"swapped": bool(request.htmx)})
+
+
+def _refuse(request: HttpRequest, context: dict, message: str, status: int) -> HttpResponse:
+    """Show the question again with a message; htmx swaps just the form."""
+    context = context | {"error": message}
+    if request.htmx:
+        page = render(request, "quizzes/question.html#question-form", context, status=status)
+        return reswap(retarget(page, "#question-form"), "outerHTML")
+    return render(request, "quizzes/question.html", context, status=status)
 
 
 @require_POST
@@ -134,20 +223,38 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
-    if response is None:
+    if response is None or attempt.is_exam:
         try:
             given = question.parse_answer(request.POST)
+            response, _ = attempt.record_answer(question, given)
         except AnswerError as exc:
-            context = _question_context(attempt, number, question, None) | {"error": str(exc)}
-            if request.htmx:
-                page = render(request, "quizzes/question.html#question-form", context, status=400)
-                return reswap(retarget(page, "#question-form"), "outerHTML")
-            return render(request, "quizzes/question.html", context, status=400)
-        response, _ = attempt.record_answer(question, given)
+            return _refuse(request, _question_context(request, attempt, number, question, response), str(exc), 400)
+        except AttemptClosed:
+            attempt.close_if_expired()
+            message = (
+                "Time is up: this exam has ended, so answers can no longer be changed. Your saved answers count."
+                if attempt.is_exam
+                else "This practice is finished, so answers can no longer be changed."
+            )
+            return _refuse(request, _question_context(request, attempt, number, question, response), message, 409)
+    if attempt.is_exam:
+        if request.htmx:
+            context = _question_context(request, attempt, number, question, response) | {"saved": True}
+            return render(request, "quizzes/question.html#exam-saved", context)
+        messages.success(request, f"Your answer to question {number} is saved.")
+        return redirect("question", attempt.pk, min(number + 1, attempt.total))
     if request.htmx:
-        context = _question_context(attempt, number, question, response)
+        context = _question_context(request, attempt, number, question, response)
         return render(request, "quizzes/question.html#answered", context)
     return redirect("question", attempt.pk, number)
+
+
+@require_POST
+def submit_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    if attempt.is_exam and attempt.finished is None:
+        attempt.finish()
+    return redirect("review", attempt.pk)
 
 
 @require_GET
@@ -160,13 +267,167 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         for n, qid in enumerate(attempt.question_ids, start=1)
     ]
     answered = [r for r in rows if r["response"]]
-    score = sum(r["response"].score for r in answered) / len(answered) if answered else None
-    next_open = next((r["number"] for r in rows if not r["response"]), None)
+    if attempt.finished is not None:
+        score = attempt.score
+    else:
+        score = sum(r["response"].score for r in answered) / len(answered) if answered else None
+    next_open = next((r["number"] for r in rows if not r["response"]), None) if attempt.is_open() else None
     return render(
         request,
         "quizzes/results.html",
         {"attempt": attempt, "rows": rows, "answered": len(answered), "score": score, "next_open": next_open},
     )
+
+
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every question of an attempt with the learner's answer, the right answer, rationales and citations."""
+    attempt = _attempt_for(request, pk)
+    if not attempt.shows_feedback:
+        messages.info(request, "Answers and rationales appear when the exam is over.")
+        return redirect("question", attempt.pk, 1)
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    questions = Question.objects.with_parts().in_bulk(attempt.question_ids)
+    items = []
+    for n, qid in enumerate(attempt.question_ids, start=1):
+        question, response = questions[qid], responses.get(qid)
+        items.append(
+            {
+                "number": n,
+                "question": question,
+                "response": response,
+                "parts": question.feedback(response.answer if response else {}),
+            }
+        )
+    return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
+
+
+# -- building a quiz ---------------------------------------------------------------
+
+
+def _builder_questions(request: HttpRequest, data: dict):
+    qs = Question.objects.matching(
+        topics=data["topics"], kinds=data["kinds"], difficulties=data["difficulties"], audience=data["audience"]
+    )
+    pool = data["pool"]
+    if pool == "unseen":
+        qs = qs.exclude(pk__in=_owned_responses(request).values("question_id"))
+    elif pool == "wrong":
+        qs = qs.last_answered_wrong(_owned_responses(request))
+    elif pool == "flagged":
+        qs = qs.filter(pk__in=_flagged_ids(request))
+    return qs
+
+
+@require_http_methods(["GET", "POST"])
+def build(request: HttpRequest) -> HttpResponse:
+    """The quiz builder: GET counts the matching questions, POST starts the quiz."""
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = BuilderForm(data, initial={"allowance": _allowance(request)})
+    matches = None
+    if form.is_bound and form.is_valid():
+        choices = form.cleaned_data
+        ids = list(_builder_questions(request, choices).values_list("pk", flat=True))
+        matches = len(ids)
+        if request.method == "POST" and ids:
+            chosen = random.sample(ids, min(choices["count"], len(ids)))
+            exam = choices["mode"] == Attempt.Mode.EXAM
+            now = timezone.now()
+            topics = list(choices["topics"])
+            label = topics[0].name if len(topics) == 1 else f"Mixed practice ({len(topics) or 'all'} banks)"
+            return _begin(
+                request,
+                chosen,
+                mode=choices["mode"],
+                label=label,
+                started=now,
+                deadline=exam_deadline(now, choices["minutes"], choices["allowance"]) if exam else None,
+            )
+        if request.method == "POST":
+            form.add_error(None, "No questions match these choices. Tick more banks or kinds, or choose another pool.")
+    if request.htmx and request.method == "GET":
+        return render(request, "quizzes/build.html#match-count", {"form": form, "matches": matches})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "quizzes/build.html", {"form": form, "matches": matches}, status=status)
+
+
+@require_POST
+def practise_mistakes(request: HttpRequest) -> HttpResponse:
+    ids = list(Question.objects.published().last_answered_wrong(_owned_responses(request)).values_list("pk", flat=True))
+    if not ids:
+        messages.info(request, "There are no mistakes to review: every question you answered was right last time.")
+        return redirect(_safe_next(request, reverse("home")))
+    random.shuffle(ids)
+    return _begin(request, ids[:REVIEW_BATCH], mode=Attempt.Mode.MISTAKES, label="Review my mistakes")
+
+
+@login_required
+@require_POST
+def review_due(request: HttpRequest) -> HttpResponse:
+    ids = list(
+        ReviewCard.objects.filter(user=request.user, question__status=Question.Status.PUBLISHED)
+        .due()
+        .order_by("due")
+        .values_list("question_id", flat=True)[:REVIEW_BATCH]
+    )
+    if not ids:
+        messages.info(request, "Nothing is due for review today. Well done.")
+        return redirect(_safe_next(request, reverse("home")))
+    return _begin(request, ids, mode=Attempt.Mode.REVIEW, label="Spaced review")
+
+
+@require_POST
+def toggle_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.published(), pk=pk)
+    if request.user.is_authenticated:
+        flag, created = Flag.objects.get_or_create(user=request.user, question=question)
+        if not created:
+            flag.delete()
+        is_flagged = created
+    else:
+        ids = set(request.session.get("flagged_ids", []))
+        is_flagged = question.pk not in ids
+        ids = ids | {question.pk} if is_flagged else ids - {question.pk}
+        request.session["flagged_ids"] = sorted(ids)
+    if request.htmx:
+        context = {"question": question, "is_flagged": is_flagged, "flag_next": request.POST.get("next", "")}
+        return render(request, "quizzes/question.html#flag", context)
+    messages.success(request, "Flagged for later." if is_flagged else "Flag removed.")
+    return redirect(_safe_next(request, reverse("home")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    instance, _ = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your settings are saved.")
+            return redirect("profile")
+        return render(request, "quizzes/profile.html", {"form": form}, status=400)
+    return render(request, "quizzes/profile.html", {"form": form})
+
+
+# -- the patient self-check --------------------------------------------------------
+
+
+@require_GET
+def check(request: HttpRequest) -> HttpResponse:
+    friendly = Q(questions__status=Question.Status.PUBLISHED, questions__audience__in=["patient", "both"])
+    topics = Topic.objects.annotate(count=Count("questions", filter=friendly)).filter(count__gte=3)
+    return render(request, "quizzes/check.html", {"topics": topics, "set_size": PATIENT_SET_SIZE})
+
+
+@require_POST
+def start_check(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    ids = list(Question.objects.published().for_patients().filter(topic=topic).values_list("pk", flat=True))
+    if not ids:
+        raise Http404("This topic has no plain-language questions yet.")
+    chosen = random.sample(ids, min(PATIENT_SET_SIZE, len(ids)))
+    return _begin(request, chosen, topic=topic, mode=Attempt.Mode.PATIENT)
 
 
 # -- the source reader -----------------------------------------------------------
@@ -232,15 +493,5 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
-    responses = Response.objects.filter(attempt__user=request.user)
-    attempts = (
-        Attempt.objects.filter(user=request.user)
-        .select_related("topic")
-        .annotate(answered=Count("responses"))
-        .order_by("-started")[:50]
-    )
-    return render(
-        request,
-        "quizzes/progress.html",
-        {"totals": responses.totals(), "by_topic": list(responses.accuracy_by_topic()), "attempts": attempts},
-    )
+    Attempt.objects.filter(user=request.user).close_expired()
+    return render(request, "quizzes/progress.html", learner_progress.dashboard(request.user))

@@ -253,19 +253,20 @@ def test_every_kind_can_be_answered_through_the_form(client, learner):
 
 
 def test_question_page_queries_are_fixed(client, attempt, django_assert_num_queries):
-    # session, user, attempt, question + options + citations, response
-    with django_assert_num_queries(7):
+    # session, user, attempt, question + options + citations, response, flags
+    with django_assert_num_queries(8):
         client.get(q_url(attempt))
     client.post(a_url(attempt), {"option": right_option(attempt).pk})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(q_url(attempt))
 
 
 def test_answer_post_queries_are_fixed(client, attempt, django_assert_num_queries):
     # session, user, attempt, question + options + citations, saved response?,
-    # savepoint, last answer time, insert, count, release
+    # savepoint, last answer time, insert, review card read + write, count,
+    # release, flags (for the feedback page)
     right = right_option(attempt)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
-    with django_assert_num_queries(7):  # a repeat reads the saved response
+    with django_assert_num_queries(8):  # a repeat reads the saved response
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
