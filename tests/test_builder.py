@@ -28,8 +28,17 @@ def count(client, **choices):
 
 def test_builder_page_offers_every_choice(client, banks):
     page = client.get(reverse("build")).content.decode()
-    for text in ("Bank A", "Select all that apply", "Drop-down cloze", "Application", "Plain language",
-                 "Questions I last answered wrong", "Questions I flagged", "Timed exam", "No time limit"):
+    for text in (
+        "Bank A",
+        "Select all that apply",
+        "Drop-down cloze",
+        "Application",
+        "Plain language",
+        "Questions I last answered wrong",
+        "Questions I flagged",
+        "Timed exam",
+        "No time limit",
+    ):
         assert text in page
     assert 'hx-get="/practice/"' in page and "Count matching questions" in page
 

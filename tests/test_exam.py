@@ -26,7 +26,11 @@ def exam(learner):
     questions = [QuestionFactory() for _ in range(3)]
     now = timezone.now()
     return Attempt.objects.create(
-        user=learner, mode="exam", question_ids=[q.pk for q in questions], seed=5, started=now,
+        user=learner,
+        mode="exam",
+        question_ids=[q.pk for q in questions],
+        seed=5,
+        started=now,
         deadline=now + timedelta(minutes=20),
     )
 

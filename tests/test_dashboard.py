@@ -1,0 +1,126 @@
+"""The progress dashboard: mastery rules, the chart, weakest banks, bounded queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Attempt, Response, ReviewCard
+from quizzes.progress import BankProgress
+from tests.factories import QuestionFactory, TopicFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bank(**kw):
+    return BankProgress(pk=1, slug="b", name="B", questions=20, **kw)
+
+
+@pytest.mark.parametrize(
+    ("progress", "level"),
+    [
+        ({}, "Not started"),
+        ({"answered": 2, "recent": (1.0, 0.0)}, "Attempted"),
+        ({"answered": 10, "recent": (0.0,) + (1.0,) * 7 + (0.0,) * 2}, "Familiar"),  # latest first
+        ({"answered": 10, "recent": (0.0,) + (1.0,) * 6 + (0.0,) * 3}, "Attempted"),
+        ({"answered": 4, "recent": (1.0,) * 4}, "Attempted"),  # too few to judge
+        ({"answered": 12, "recent": (1.0,) * 5 + (0.0,) * 5}, "Mastered"),
+        ({"answered": 12, "recent": (1.0,) * 5 + (0.0,) * 5, "overdue": 1}, "Proficient"),
+        ({"answered": 12, "recent": (0.5,) + (1.0,) * 9}, "Familiar"),  # latest not fully right
+    ],
+)
+def test_mastery_rules(progress, level):
+    assert bank(**progress).level == level
+
+
+@pytest.fixture
+def history(client):
+    """A learner with hundreds of answers across two banks over two weeks."""
+    user = UserFactory()
+    client.force_login(user)
+    strong, weak = TopicFactory(name="Strong bank"), TopicFactory(name="Weak bank")
+    strong_qs = QuestionFactory.create_batch(10, topic=strong)
+    weak_qs = QuestionFactory.create_batch(10, topic=weak)
+    now = timezone.now()
+    rows = []
+    for day in range(15):
+        attempt = Attempt.objects.create(user=user, question_ids=[q.pk for q in strong_qs + weak_qs], seed=1)
+        for i, q in enumerate(strong_qs + weak_qs):
+            score = 1.0 if q.topic_id == strong.pk else (1.0 if i % 3 == 0 else 0.0)
+            rows.append(
+                Response(
+                    attempt=attempt,
+                    question=q,
+                    answer={},
+                    score=score,
+                    created=now - timedelta(days=14 - day, minutes=i),
+                )
+            )
+    Response.objects.bulk_create(rows)
+    return user, strong, weak, weak_qs
+
+
+def test_dashboard_shows_levels_trend_and_weakest_banks(client, history):
+    user, strong, weak, weak_qs = history
+    html = client.get(reverse("progress")).content.decode()
+    assert "You have answered 300 questions" in html
+    strong_row = html.split(f'<th scope="row">{strong.name}</th>')[1].split("</tr>")[0]
+    weak_row = html.split(f'<th scope="row">{weak.name}</th>')[1].split("</tr>")[0]
+    assert "Mastered" in strong_row and "Attempted" in weak_row
+    assert "How levels are worked out" in html and "70% of your last 10 answers" in html
+    assert '<svg viewBox="0 0 600 200" role="img"' in html and "<polyline" in html
+    assert html.count("<circle") == 15 and "<caption>Average score per day</caption>" in html
+    assert "Your weakest banks: Weak bank." in html
+    assert f'<input type="hidden" name="topics" value="{weak.pk}">' in html
+
+
+def test_overdue_reviews_keep_a_bank_from_mastered(client, history):
+    user, strong, weak, weak_qs = history
+    ReviewCard.objects.create(
+        user=user, question=strong.questions.first(), state={}, due=timezone.now() - timedelta(days=2)
+    )
+    html = client.get(reverse("progress")).content.decode()
+    strong_row = html.split(f'<th scope="row">{strong.name}</th>')[1].split("</tr>")[0]
+    assert "Proficient" in strong_row and "1 due for review today" not in html
+
+
+def test_the_weakest_banks_button_builds_a_practice(client, history):
+    user, strong, weak, weak_qs = history
+    data = {
+        "topics": [weak.pk],
+        "audience": "any",
+        "pool": "all",
+        "count": 10,
+        "mode": "tutor",
+        "minutes": 20,
+        "allowance": "1",
+    }
+    client.post(reverse("build"), data)
+    attempt = Attempt.objects.latest("pk")
+    assert set(attempt.question_ids) == {q.pk for q in weak_qs}
+
+
+def test_dashboard_queries_do_not_grow_with_hundreds_of_answers(client, history, django_assert_num_queries):
+    with django_assert_num_queries(9):
+        client.get(reverse("progress"))
+
+
+def test_home_page_queries_are_fixed(client, history, django_assert_num_queries):
+    # session, user, unfinished attempts, due count, banks
+    with django_assert_num_queries(5):
+        client.get(reverse("home"))
+
+
+def test_review_page_queries_are_fixed(client, history, django_assert_num_queries):
+    attempt = Attempt.objects.filter(user=history[0]).first()
+    # session, user, attempt, responses, questions + options + citations
+    with django_assert_num_queries(7):
+        html = client.get(reverse("review", args=[attempt.pk])).content.decode()
+    assert html.count('class="review-item"') == 20
+
+
+def test_results_page_queries_are_fixed(client, history, django_assert_num_queries):
+    attempt = Attempt.objects.filter(user=history[0]).first()
+    with django_assert_num_queries(5):
+        client.get(reverse("results", args=[attempt.pk]))

@@ -1,0 +1,46 @@
+"""Flagging a question for later, with an account or in the browser session."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Flag
+from tests.factories import QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_learner_flags_and_unflags_with_htmx(client):
+    user = UserFactory()
+    client.force_login(user)
+    question = QuestionFactory()
+    url = reverse("toggle_flag", args=[question.pk])
+    html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'aria-pressed="true"' in html and "Flagged for later" in html and "<html" not in html
+    assert Flag.objects.filter(user=user, question=question).exists()
+    html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'aria-pressed="false"' in html and not Flag.objects.exists()
+
+
+def test_without_javascript_flagging_returns_to_the_page(client):
+    client.force_login(UserFactory())
+    question = QuestionFactory()
+    response = client.post(reverse("toggle_flag", args=[question.pk]), {"next": "/attempts/1/questions/2/"})
+    assert response["Location"] == "/attempts/1/questions/2/"
+
+
+def test_visitor_flags_live_in_the_session_and_move_into_the_account(client):
+    question = QuestionFactory()
+    client.post(reverse("toggle_flag", args=[question.pk]))
+    assert client.session["flagged_ids"] == [question.pk]
+    user = UserFactory()
+    client.post(reverse("login"), {"username": user.username, "password": "correct-horse-battery"})
+    assert Flag.objects.filter(user=user, question=question).exists()
+
+
+def test_only_published_questions_can_be_flagged(client):
+    client.force_login(UserFactory())
+    draft = QuestionFactory(status="draft")
+    assert client.post(reverse("toggle_flag", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("toggle_flag", args=[999999])).status_code == 404
+    assert client.get(reverse("toggle_flag", args=[draft.pk])).status_code == 405
+    assert not Flag.objects.exists()
