@@ -12,7 +12,7 @@ PYENV_DIR := $(shell pyenv root 2>/dev/null || echo $${PYENV_ROOT:-$$HOME/.pyenv
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 $$(ls -d $(PYENV_DIR)/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$c; break; fi; done)
 
-.PHONY: run test prepare lint format browser clean
+.PHONY: run serve test prepare lint format browser bench clean
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -29,6 +29,15 @@ prepare: $(VENV)/.installed
 run: prepare
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn with (2 x cores) + 1 workers, DEBUG off, hashed and
+# compressed static files. SECRET_KEY (and ALLOWED_HOSTS) come from the
+# environment; see the README's deployment section.
+serve: $(VENV)/.installed
+	@if [ -z "$$SECRET_KEY" ]; then echo "error: set SECRET_KEY for production, e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); and ALLOWED_HOSTS." >&2; exit 1; fi
+	DEBUG=false $(PY) manage.py prepare --no-demo
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(VENV)/bin/gunicorn quizsite.wsgi --workers $$(( 2 * $$(nproc) + 1 )) --bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --error-logfile -
 
 # The browser tests drive Debian's Chromium; Playwright cannot download its own here.
 browser:

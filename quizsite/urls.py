@@ -1,8 +1,36 @@
+from django.conf import settings
 from django.contrib import admin
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the app can reach its database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """A constant response: the benchmark's yardstick for the cost of Django itself."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
 ]
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/bare/", bare))

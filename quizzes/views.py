@@ -451,7 +451,6 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .select_related("passage")
             .first()
         )
-    section_ids = iter(anchor for _, _, anchor in source.toc)
     sections = []
     for heading, group in groupby(passages, key=lambda p: (p.heading, p.heading_level)):
         blocks = []
@@ -466,7 +465,8 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "heading": heading[0],
                 "level": heading[1],
-                "id": next(section_ids) if heading[0] else "",
+                # a passage's anchor is "<section>-<n>", so its section's id follows from it
+                "id": f"{source.slug}-{blocks[0]['passages'][0].anchor.rsplit('-', 1)[0]}" if heading[0] else "",
                 "blocks": blocks,
             }
         )

@@ -29,6 +29,18 @@ def test_export_has_the_documented_shape(bank, capsys):
             assert all({"text", "correct", "rationale"} <= set(o) for o in q["options"])
 
 
+def test_export_prints_nothing_but_json():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "export_bank", "--format", "json"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().startswith("{")
+    assert set(json.loads(result.stdout)) == {"sources", "topics", "questions"}
+
+
 def test_export_then_load_gives_back_the_same_bank(bank):
     before = export_bank()
     load_questions(before)
