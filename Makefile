@@ -39,6 +39,11 @@ serve: $(VENV)/.installed
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(VENV)/bin/gunicorn quizsite.wsgi --workers $$(( 2 * $$(nproc) + 1 )) --bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --error-logfile -
 
+# Throughput and latency of the main pages against a bare view, on a large
+# PostgreSQL data set (seeded once); prints a table and writes bench/results.md.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
 # The browser tests drive Debian's Chromium; Playwright cannot download its own here.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \

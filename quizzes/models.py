@@ -573,7 +573,8 @@ class Attempt(models.Model):
         """The question shown at place `number` (1-based), with its parts, or None."""
         if not 1 <= number <= self.total:
             return None
-        return Question.objects.with_parts().filter(pk=self.question_ids[number - 1]).first()
+        # order_by() drops the default ordering: a lookup by key needs no join to sort.
+        return Question.objects.with_parts().filter(pk=self.question_ids[number - 1]).order_by().first()
 
     def record_answer(self, question: Question, answer: dict, now=None) -> tuple[Response, bool]:
         """Save one answer in one transaction; a repeat returns the saved response.
@@ -596,7 +597,8 @@ class Attempt(models.Model):
                 return Response.objects.get(attempt=self, question=question), False
         try:
             with transaction.atomic():
-                previous = self.responses.aggregate(last=models.Max("created"))["last"] or self.started
+                so_far = self.responses.aggregate(last=models.Max("created"), count=Count("id"))
+                previous = so_far["last"] or self.started
                 response = Response.objects.create(
                     attempt=self,
                     question=question,
@@ -608,7 +610,7 @@ class Attempt(models.Model):
                 if not self.is_exam:
                     if self.user_id:
                         ReviewCard.record(self.user_id, question, response, now)
-                    if self.responses.count() >= self.total and self.finished is None:
+                    if so_far["count"] + 1 >= self.total and self.finished is None:
                         self.finish(now)
         except IntegrityError:
             return Response.objects.get(attempt=self, question=question), False

@@ -263,10 +263,10 @@ def test_question_page_queries_are_fixed(client, attempt, django_assert_num_quer
 
 def test_answer_post_queries_are_fixed(client, attempt, django_assert_num_queries):
     # session, user, attempt, question + options + citations, saved response?,
-    # savepoint, last answer time, insert, review card read + write, count,
-    # release, flags (for the feedback page)
+    # savepoint, answers so far (count and last time), insert, review card read
+    # + write, release, flags (for the feedback page)
     right = right_option(attempt)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
     with django_assert_num_queries(8):  # a repeat reads the saved response
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
