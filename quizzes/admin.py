@@ -1,8 +1,37 @@
-from django.contrib import admin
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from quizzes.models import Attempt, Citation, Option, Passage, Question, Response, Source, Topic
+from quizzes import gift
+from quizzes.bank import BankError, question_faults
+from quizzes.exchange import export_bank, export_question, import_bank
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    Citation,
+    Cohort,
+    Membership,
+    Option,
+    Passage,
+    Question,
+    QuestionVersion,
+    Report,
+    Response,
+    Source,
+    Topic,
+)
+
+INSTRUCTORS = "Instructors"
 
 
 class PassageInline(admin.TabularInline):
@@ -78,14 +107,87 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class OptionFormSet(BaseInlineFormSet):
+    """The answer parts must make a question of its kind that can be answered right."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        parts = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        question: Question = self.instance
+        draft = {
+            "id": question.key or "draft",
+            "kind": question.kind,
+            "audience": "student",
+            "difficulty": 1,
+            "stem": "-",
+            "explanation": "-",
+            "plain_explanation": "-",
+            "columns": question.columns or [],
+            "template": question.template or "",
+            "citations": [{"passage": "p", "quote": "q"}],
+        }
+        items = [
+            {
+                "text": p["text"],
+                "correct": p.get("is_correct", False),
+                "rationale": p.get("rationale", ""),
+                "answer": p.get("answer", ""),
+                "blank": p.get("blank"),
+            }  # fmt: skip
+            for p in sorted(parts, key=lambda p: p.get("position") or 0)
+        ]
+        if question.kind == "matrix":
+            draft["rows"] = items
+        elif question.kind == "ordering":
+            draft["items"] = items
+        elif question.kind == "highlight":
+            draft["phrases"] = items
+        elif question.kind == "cloze":
+            blanks: dict = {}
+            for item in items:
+                blanks.setdefault(item["blank"] or 0, []).append(item)
+            draft["blanks"] = [{"choices": blanks[n]} for n in sorted(blanks)]
+        else:
+            draft["options"] = items
+        faults = [f for f in question_faults(draft, {"p": "q"}) if "rationale" not in f]
+        if faults:
+            raise ValidationError([f"{fault[0].upper()}{fault[1:]}." for fault in faults])
+
+
 class OptionInline(admin.StackedInline):
     model = Option
+    formset = OptionFormSet
     extra = 0
     fields = (("position", "is_correct", "blank", "answer"), "text", "rationale")
 
 
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if self.instance.status == Question.Status.PUBLISHED and not any(
+            f.cleaned_data.get("option") is None for f in kept
+        ):
+            raise ValidationError(
+                "A published question needs at least one citation of its own: a question that cannot be tied "
+                "to a passage does not ship. Save it as a draft until it is cited."
+            )
+
+
+class CitationForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ("passage", "quote", "option", "position")
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"quote": "Copy the words exactly as the passage (shown above) has them."}
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
+    form = CitationForm
+    formset = CitationFormSet
     extra = 0
     autocomplete_fields = ("passage",)
     fields = ("passage", "passage_text", "quote", "option", "position")
@@ -94,7 +196,7 @@ class CitationInline(admin.StackedInline):
     @admin.display(description="passage text (quote from it word for word)")
     def passage_text(self, obj: Citation) -> str:
         if not obj.pk:
-            return "Save to see the passage beside the quote."
+            return "Choose a passage: its text appears here as you type the quote."
         return format_html('<div class="passage-text">{}</div>', obj.marked())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -105,28 +207,180 @@ class CitationInline(admin.StackedInline):
         return field
 
 
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("json", "JSON (export_bank)"), ("gift", "GIFT (Moodle)")])
+    file = forms.FileField(help_text="Nothing is saved if any part of the file is faulty.")
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("key", "topic", "kind", "audience", "difficulty", "status", "short_stem")
+    list_display = ("key", "topic", "kind", "audience", "difficulty", "status", "version", "short_stem")
     list_filter = ("topic", "kind", "audience", "status", "difficulty")
     search_fields = ("key", "stem", "explanation")
     list_select_related = ("topic",)
     inlines = [OptionInline, CitationInline]
+    readonly_fields = ("version", "preview_link")
+    actions = ["publish", "export_json", "export_gift"]
     fieldsets = (
-        (None, {"fields": ("key", "topic", "kind", "status", "audience", "difficulty")}),
+        (None, {"fields": ("key", "topic", "kind", "status", "audience", "difficulty", "version", "preview_link")}),
         ("Question", {"fields": ("stem", "columns", "template")}),
         ("Explanations", {"fields": ("explanation", "plain_explanation")}),
     )
+
+    class Media:
+        js = ("js/passage_preview.js",)
 
     @admin.display(description="stem")
     def short_stem(self, obj: Question) -> str:
         return obj.stem[:90]
 
+    @admin.display(description="preview")
+    def preview_link(self, obj: Question) -> str:
+        if not obj.pk:
+            return "Save to preview."
+        return format_html('<a href="{}" target="_blank">Preview as learner</a>', reverse("preview", args=[obj.pk]))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.record_version()  # an edit is a new version; past answers keep theirs
+
+    def get_urls(self):
+        own = [path("import/", self.admin_site.admin_view(self.import_view), name="quizzes_question_import")]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("quizzes.add_question"):
+            return HttpResponse(status=403)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        faults: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["file"].read().decode("utf-8", errors="replace")
+            try:
+                count = import_bank(text, form.cleaned_data["format"])
+            except BankError as exc:
+                faults = exc.args[0] if isinstance(exc.args[0], list) else [str(exc)]
+            else:
+                messages.success(request, f"Imported {count} questions. Questions without citations are drafts.")
+                return redirect("admin:quizzes_question_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "faults": faults, "title": "Import questions"}
+        return render(request, "admin/quizzes/question/import.html", context, status=400 if faults else 200)
+
+    @admin.action(description="Publish the selected questions (those that keep every rule)")
+    def publish(self, request, queryset) -> None:
+        bank = export_bank(queryset)
+        passages = {p["id"]: p["text"] for s in bank["sources"] for p in s["passages"]}
+        published, refused = 0, []
+        for q in bank["questions"]:
+            faults = question_faults(q, passages)
+            if faults:
+                refused.append(f"{q['id']}: {faults[0]}")
+            else:
+                queryset.filter(key=q["id"]).update(status=Question.Status.PUBLISHED)
+                published += 1
+        messages.info(request, f"Published {published} question(s).")
+        for line in refused:
+            messages.error(request, f"Not published: {line}")
+
+    @admin.action(description="Export the selected questions as JSON")
+    def export_json(self, request, queryset) -> HttpResponse:
+        response = HttpResponse(json.dumps(export_bank(queryset), indent=2, ensure_ascii=False),
+                                content_type="application/json")  # fmt: skip
+        response["Content-Disposition"] = 'attachment; filename="bank.json"'
+        return response
+
+    @admin.action(description="Export the selected questions as GIFT (Moodle)")
+    def export_gift(self, request, queryset) -> HttpResponse:
+        text, left_out = gift.write_gift([export_question(q) for q in export_bank_questions(queryset)])
+        if left_out:
+            messages.warning(request, f"GIFT cannot hold these kinds, so they were left out: {', '.join(left_out)}")
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="bank.gift.txt"'
+        return response
+
+
+def export_bank_questions(queryset):
+    return queryset.select_related("topic").prefetch_related("options", "citations__passage")
+
+
+@admin.register(QuestionVersion)
+class QuestionVersionAdmin(admin.ModelAdmin):
+    list_display = ("question", "number", "created")
+    readonly_fields = ("question", "number", "snapshot", "created")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("question", "comment", "user", "created", "resolved")
+    list_filter = ("resolved",)
+    list_editable = ("resolved",)
+    readonly_fields = ("question", "user", "comment", "created")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "joined")
+    readonly_fields = ("user", "joined")
+
+
+class OwnCohortsMixin:
+    """Instructors see and change only their own cohorts (superusers see all)."""
+
+    cohort_path = "cohort__owner"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(**{self.cohort_path: request.user})
+
+
+@admin.register(Cohort)
+class CohortAdmin(OwnCohortsMixin, admin.ModelAdmin):
+    cohort_path = "owner"
+    list_display = ("name", "join_code", "member_count", "gradebook_link")
+    readonly_fields = ("join_code", "join_link", "gradebook_link")
+    fields = ("name", "join_code", "join_link", "gradebook_link")
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("memberships"))
+
+    @admin.display(description="members", ordering="n")
+    def member_count(self, obj: Cohort) -> int:
+        return obj.n
+
+    @admin.display(description="join link")
+    def join_link(self, obj: Cohort) -> str:
+        return obj.join_url() if obj.pk else "Saved cohorts get a join code and link."
+
+    @admin.display(description="gradebook")
+    def gradebook_link(self, obj: Cohort) -> str:
+        return format_html('<a href="{}">Gradebook</a>', obj.get_absolute_url()) if obj.pk else "-"
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(OwnCohortsMixin, admin.ModelAdmin):
+    list_display = ("title", "cohort", "mode", "opens", "due")
+    list_filter = ("mode",)
+    autocomplete_fields = ("questions",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cohort" and not request.user.is_superuser:
+            kwargs["queryset"] = Cohort.objects.taught_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
-    fields = ("question", "answer", "score", "seconds", "created")
+    fields = ("question", "version", "answer", "score", "seconds", "created")
     readonly_fields = fields
     can_delete = False
 
@@ -136,5 +390,37 @@ class AttemptAdmin(admin.ModelAdmin):
     list_display = ("pk", "user", "topic", "mode", "started", "finished", "score")
     list_filter = ("mode", "topic")
     list_select_related = ("user", "topic")
-    readonly_fields = ("user", "topic", "mode", "question_ids", "seed", "started", "finished", "score")
+    readonly_fields = (
+        "user",
+        "topic",
+        "assignment",
+        "mode",
+        "question_ids",
+        "seed",
+        "started",
+        "deadline",
+        "finished",
+        "score",
+    )
     inlines = [ResponseInline]
+
+
+def make_instructor(user: User) -> None:
+    """Staff access and the Instructors group's permissions, nothing more."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=INSTRUCTORS))
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class QuizUserAdmin(UserAdmin):
+    actions = ["make_instructors"]
+
+    @admin.action(description="Make the selected users instructors")
+    def make_instructors(self, request, queryset) -> None:
+        for user in queryset:
+            make_instructor(user)
+        messages.success(request, f"{queryset.count()} user(s) are now instructors.")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import textstat
 
-KINDS = ("single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight")
+KINDS = ("single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight", "short")
 CHOICE_KINDS = ("single", "multiple", "true_false")
 AUDIENCES = ("student", "patient", "both")
 PATIENT_AUDIENCES = ("patient", "both")
@@ -108,6 +108,12 @@ def _kind_faults(q: dict) -> list[str]:
                 faults.append("a select-all question needs at least 4 options")
             if len(correct) == len(options):
                 faults.append("a select-all question needs at least one wrong option")
+    elif kind == "short":
+        options = q.get("options") or []
+        if not options:
+            faults.append("a short-answer question needs at least one accepted answer")
+        if any(o.get("correct") is not True for o in options):
+            faults.append("every option of a short-answer question is an accepted answer (correct: true)")
     elif kind == "matrix":
         columns = q.get("columns") or []
         rows = q.get("rows") or []

@@ -7,6 +7,8 @@ fixtures are written in it, `export_bank` prints it, `load_bank` reads it, and
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 from django.db.models import Prefetch
 
@@ -151,6 +153,7 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
         for extra in existing[len(parts) :]:
             extra.delete()
         _cite(question, None, q.get("citations", []), passages, f"questions[{path}]")
+        question.record_version()
     return len(bank.get("questions", []))
 
 
@@ -238,3 +241,89 @@ def export_bank(questions=None) -> dict:
         ],
         "questions": [export_question(q) for q in questions],
     }
+
+
+REQUIRED = ("id", "topic", "kind", "stem")
+
+
+def _shape_faults(q: dict, where: str, passages: dict[str, str]) -> list[str]:
+    """Faults that make a question impossible to store (as opposed to not yet publishable)."""
+    if not isinstance(q, dict):
+        return [f"{where}: not an object"]
+    faults = [f"{where}.{key}: missing" for key in REQUIRED if not str(q.get(key, "")).strip()]
+    from quizzes.bank import KINDS, SLUG
+
+    if q.get("kind") and q["kind"] not in KINDS:
+        faults.append(f"{where}.kind: unknown kind {q['kind']!r}")
+    if q.get("id") and not SLUG.match(str(q["id"])):
+        faults.append(f"{where}.id: must be a slug (lower-case letters, digits, hyphens)")
+    if q.get("difficulty", 1) not in (1, 2, 3):
+        faults.append(f"{where}.difficulty: must be 1, 2 or 3")
+    if q.get("audience", "student") not in ("student", "patient", "both"):
+        faults.append(f"{where}.audience: must be student, patient or both")
+    if q.get("status", "draft") not in ("draft", "published", "retired"):
+        faults.append(f"{where}.status: must be draft, published or retired")
+    if not faults:
+        try:
+            parts = _parts(q)
+        except (KeyError, TypeError) as exc:
+            return [f"{where}: the {q['kind']} answer parts are malformed ({exc!r})"]
+        for i, part in enumerate(parts):
+            if not isinstance(part, dict) or not str(part.get("text", "")).strip():
+                faults.append(f"{where}.parts[{i}].text: missing")
+        cites = [("citations", c) for c in q.get("citations", [])]
+        cites += [(f"parts[{i}].citations", c) for i, p in enumerate(parts) for c in p.get("citations", [])]
+        for label, c in cites:
+            if c.get("passage") not in passages:
+                faults.append(f"{where}.{label}: unknown passage {c.get('passage')!r}")
+            elif c.get("quote", "") not in passages[c["passage"]]:
+                faults.append(f"{where}.{label}: quote is not verbatim in passage {c['passage']}")
+    return faults
+
+
+def import_bank(text: str, fmt: str) -> int:
+    """Import a JSON or GIFT bank, all or nothing; returns the number of questions.
+
+    Raises BankError with the list of every fault (GIFT: by line, JSON: by path)
+    and saves nothing when there is one. A question that does not yet keep
+    every rule of the bank (no citation, a missing rationale) comes in as a
+    draft, to be finished and published in the admin.
+    """
+    from quizzes import gift
+    from quizzes.bank import question_faults
+
+    if fmt == "gift":
+        questions, faults = gift.parse_gift(text)
+        topics = [
+            {"slug": slug, "name": slug.replace("-", " ").capitalize()} for slug in {q["topic"] for q in questions}
+        ]
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BankError([f"line {exc.lineno}: not valid JSON ({exc.msg})"]) from exc
+        if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+            raise BankError(["$: expected an object with a list of questions"])
+        questions, faults = data["questions"], []
+        topics = data.get("topics", [])
+        known = {t.get("slug") for t in topics} | set(Topic.objects.values_list("slug", flat=True))
+        topics += [{"slug": s, "name": s.replace("-", " ").capitalize()} for s in
+                   {q.get("topic") for q in questions if isinstance(q, dict)} - known if s]  # fmt: skip
+    passages = dict(Passage.objects.values_list("key", "text"))
+    for i, q in enumerate(questions):
+        faults += _shape_faults(q, f"questions[{i}]" if fmt == "json" else f"question {q.get('id')}", passages)
+    ids = [q.get("id") for q in questions if isinstance(q, dict)]
+    faults += [f"id {i!r} is used twice" for i in {i for i in ids if ids.count(i) > 1}]
+    if faults:
+        raise BankError(faults)
+    for q in questions:
+        q.setdefault("explanation", "")
+        q.setdefault("plain_explanation", "")
+        q.setdefault("audience", "student")
+        q.setdefault("difficulty", 1)
+        wanted = q.get("status", "draft")
+        if wanted == "published" and question_faults(q, passages):
+            wanted = "draft"
+        q["status"] = wanted
+    load_questions({"topics": topics, "questions": questions})
+    return len(questions)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -214,6 +215,7 @@ class Question(models.Model):
         ORDERING = "ordering", "Ordering"
         CLOZE = "cloze", "Drop-down cloze"
         HIGHLIGHT = "highlight", "Highlight"
+        SHORT = "short", "Short answer"
 
     class Status(models.TextChoices):
         DRAFT = "draft"
@@ -346,6 +348,13 @@ class Question(models.Model):
             if sorted(places.values()) != list(range(1, len(options) + 1)):
                 raise AnswerError("Give each place to one item only.")
             return {"order": [int(pk) for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
+        if kind == self.Kind.SHORT:
+            text = " ".join((getlist("text") or [""])[0].split())
+            if not text:
+                raise AnswerError("Type your answer before you submit.")
+            if len(text) > 200:
+                raise AnswerError("Keep your answer under 200 characters.")
+            return {"text": text}
         if kind == self.Kind.CLOZE:
             blanks = {}
             for number in sorted({o.blank for o in options.values()}):
@@ -376,6 +385,9 @@ class Question(models.Model):
             right = [o.pk for o in sorted(options, key=lambda o: o.position)]
             given = answer.get("order", [])
             return sum(a == b for a, b in zip(given, right, strict=False)) / len(right) if right else 0.0
+        if kind == self.Kind.SHORT:
+            given = answer.get("text", "").casefold()
+            return 1.0 if any(o.is_correct and " ".join(o.text.split()).casefold() == given for o in options) else 0.0
         if kind == self.Kind.CLOZE:
             correct = {str(o.blank): o.pk for o in options if o.is_correct}
             given = answer.get("blanks", {})
@@ -407,6 +419,13 @@ class Question(models.Model):
                 )
                 for o in sorted(options, key=lambda o: o.position)
             ]
+        if kind == self.Kind.SHORT:
+            given = answer.get("text", "")
+            right = self.score(answer) == 1.0
+            return [FeedbackPart("Your answer: " + (given or "none"), "", chosen=True, correct=right)] + [
+                FeedbackPart(o.text, o.rationale, chosen=False, correct=True, citations=cites.get(o.pk, []))
+                for o in options
+            ]
         if kind == self.Kind.CLOZE:
             chosen = set(answer.get("blanks", {}).values())
         elif kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
@@ -419,6 +438,79 @@ class Question(models.Model):
             )
             for o in options
         ]
+
+    def correct_answer(self) -> dict:
+        """The answer that scores 1, in the shape parse_answer returns (for previews and tests)."""
+        options = list(self.options.all())
+        right = [o for o in options if o.is_correct]
+        if self.kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
+            return {"option": right[0].pk} if right else {}
+        if self.kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
+            return {"options": sorted(o.pk for o in right)}
+        if self.kind == self.Kind.MATRIX:
+            return {"rows": {str(o.pk): o.answer for o in options}}
+        if self.kind == self.Kind.ORDERING:
+            return {"order": [o.pk for o in sorted(options, key=lambda o: o.position)]}
+        if self.kind == self.Kind.CLOZE:
+            return {"blanks": {str(o.blank): o.pk for o in right}}
+        if self.kind == self.Kind.SHORT:
+            return {"text": right[0].text} if right else {}
+        return {}
+
+    def snapshot(self) -> dict:
+        """Everything a learner was shown and scored against, with the option ids answers refer to."""
+        fields = ("key", "topic_id", "kind", "stem", "explanation", "plain_explanation", "difficulty", "audience",
+                  "columns", "template")  # fmt: skip
+        return {
+            "fields": {f: getattr(self, f) for f in fields},
+            "options": [
+                {
+                    "pk": o.pk,
+                    "position": o.position,
+                    "text": o.text,
+                    "is_correct": o.is_correct,
+                    "rationale": o.rationale,
+                    "blank": o.blank,
+                    "answer": o.answer,
+                }  # fmt: skip
+                for o in self.options.all()
+            ],
+            "citations": [
+                {"option_id": c.option_id, "passage_id": c.passage_id, "quote": c.quote, "position": c.position}
+                for c in self.citations.all()
+            ],
+        }
+
+    def record_version(self) -> int:
+        """Keep a snapshot of the question as it now stands, if it changed; returns the version number.
+
+        Past responses name the version they answered, so an edit never changes
+        what an old answer meant or what the review of an old attempt shows.
+        """
+        snapshot = self.snapshot()
+        latest = self.versions.order_by("-number").first()
+        if latest and latest.snapshot == snapshot:
+            return latest.number
+        number = latest.number + 1 if latest else 1
+        QuestionVersion.objects.create(question=self, number=number, snapshot=snapshot)
+        Question.objects.filter(pk=self.pk).update(version=number)
+        self.version = number
+        return number
+
+    @classmethod
+    def from_snapshot(cls, pk: int, snapshot: dict) -> Question:
+        """An unsaved question built from a snapshot, usable by the same templates and scoring."""
+        question = cls(pk=pk, status=cls.Status.RETIRED, **snapshot["fields"])
+        options = [Option(question_id=pk, **o) for o in snapshot["options"]]
+        passages = Passage.objects.select_related("source").in_bulk([c["passage_id"] for c in snapshot["citations"]])
+        citations = []
+        for c in snapshot["citations"]:
+            cite = Citation(question_id=pk, option_id=c["option_id"], passage=passages.get(c["passage_id"]),
+                            quote=c["quote"], position=c["position"])  # fmt: skip
+            if cite.passage is not None:
+                citations.append(cite)
+        question._prefetched_objects_cache = {"options": options, "citations": citations}
+        return question
 
     def clean(self) -> None:
         if self.kind == self.Kind.MATRIX and len(self.columns or []) < 2:
@@ -480,6 +572,22 @@ class Citation(models.Model):
         return f"{self.passage.source.get_absolute_url()}?cite={self.pk}#{self.passage.key}"
 
 
+class QuestionVersion(models.Model):
+    """What a question was at one version: kept so that past answers keep their meaning."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="one_snapshot_per_version")]
+        ordering = ["question", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+
 class AttemptClosed(Exception):
     """An answer to an attempt that is finished or past its deadline."""
 
@@ -519,6 +627,9 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts"
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    assignment = models.ForeignKey(
+        "Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
     label = models.CharField(max_length=200, blank=True, help_text="What the practice covers, when not one bank.")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
     question_ids = models.JSONField(default=list)
@@ -540,6 +651,13 @@ class Attempt(models.Model):
     @property
     def title(self) -> str:
         return self.topic.name if self.topic_id else (self.label or "Practice")
+
+    @property
+    def is_late(self) -> bool:
+        """Finished (or still open) after its assignment's due date."""
+        if self.assignment_id is None:
+            return False
+        return (self.finished or timezone.now()) > self.assignment.due
 
     @property
     def total(self) -> int:
@@ -591,7 +709,7 @@ class Attempt(models.Model):
         score = question.score(answer)
         if self.is_exam:
             updated = Response.objects.filter(attempt=self, question=question).update(
-                answer=answer, score=score, created=now
+                answer=answer, score=score, created=now, version=question.version
             )
             if updated:
                 return Response.objects.get(attempt=self, question=question), False
@@ -604,6 +722,7 @@ class Attempt(models.Model):
                     question=question,
                     answer=answer,
                     score=score,
+                    version=question.version,
                     seconds=max(0, int((now - previous).total_seconds())),
                     created=now,
                 )
@@ -728,6 +847,7 @@ class Response(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     answer = models.JSONField()
     score = models.FloatField()
+    version = models.PositiveIntegerField(default=1, help_text="The version of the question that was answered.")
     seconds = models.PositiveIntegerField(default=0, help_text="Time since the previous answer or the start.")
     created = models.DateTimeField(default=timezone.now)
 
@@ -740,8 +860,132 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}: {self.score:.2f}"
 
+    def shown_question(self, current: Question) -> Question:
+        """The question as it was when answered: the current one, or its snapshot from then."""
+        if self.version == current.version:
+            return current
+        kept = QuestionVersion.objects.filter(question_id=self.question_id, number=self.version).first()
+        return Question.from_snapshot(self.question_id, kept.snapshot) if kept else current
+
     @property
     def verdict(self) -> str:
         if self.score >= 1.0:
             return "right"
         return "partly right" if self.score > 0 else "not right"
+
+
+def new_join_code() -> str:
+    # Eight characters with no look-alikes (0/O, 1/I/L): easy to read out in class.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class CohortQuerySet(models.QuerySet):
+    def taught_by(self, user) -> CohortQuerySet:
+        return self.filter(owner=user)
+
+
+class Cohort(models.Model):
+    """A class an instructor runs; learners join it with its code."""
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cohorts_taught")
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    created = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="cohorts", blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("gradebook", args=[self.pk])
+
+    def join_url(self) -> str:
+        return reverse("join", args=[self.join_code])
+
+
+class Membership(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    joined = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="one_membership_per_cohort")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_learner(self, user) -> AssignmentQuerySet:
+        return self.filter(cohort__memberships__user=user)
+
+    def open(self, now=None) -> AssignmentQuerySet:
+        return self.filter(opens__lte=now or timezone.now())
+
+
+class Assignment(models.Model):
+    """A fixed quiz set for a cohort: chosen questions, or a rule (a bank and a number)."""
+
+    class Mode(models.TextChoices):
+        TUTOR = "tutor", "Practice with feedback"
+        EXAM = "exam", "Timed exam"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    title = models.CharField(max_length=200)
+    questions = models.ManyToManyField(Question, blank=True, related_name="assignments",
+                                       help_text="Chosen questions. Leave empty to use the rule below.")  # fmt: skip
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.PROTECT,
+                              help_text="Rule: draw questions from this bank (or every bank when empty).")  # fmt: skip
+    count = models.PositiveSmallIntegerField(default=10, help_text="Rule: how many questions to draw.")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
+    time_limit = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minutes, for exams.")
+    opens = models.DateTimeField(default=timezone.now)
+    due = models.DateTimeField()
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.cohort})"
+
+    def clean(self) -> None:
+        if self.opens and self.due and self.due <= self.opens:
+            raise ValidationError({"due": "The due date must come after the opening date."})
+        if self.mode == self.Mode.EXAM and not self.time_limit:
+            raise ValidationError({"time_limit": "A timed exam needs a time limit in minutes."})
+
+    def draw_questions(self) -> list[int]:
+        """The question ids one learner's attempt gets: the chosen ones, or a draw by the rule."""
+        chosen = list(self.questions.published().values_list("pk", flat=True))
+        if chosen:
+            return chosen
+        pool = Question.objects.published()
+        if self.topic_id:
+            pool = pool.filter(topic_id=self.topic_id)
+        ids = list(pool.values_list("pk", flat=True))
+        return random.sample(ids, min(self.count, len(ids)))
+
+
+class Report(models.Model):
+    """A learner's note that a question may be wrong, for instructors to look into."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    comment = models.TextField(max_length=2000)
+    created = models.DateTimeField(default=timezone.now)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["resolved", "-created"]
+
+    def __str__(self) -> str:
+        return f"Report on {self.question}: {self.comment[:60]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import views
+from quizzes import teaching, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,18 @@ urlpatterns = [
     path("check/", views.check, name="check"),
     path("check/<slug:slug>/start/", views.start_check, name="start_check"),
     path("profile/", views.profile, name="profile"),
+    path("join/", views.join_with_code, name="join_with_code"),
+    path("join/<str:code>/", views.join, name="join"),
+    path("assignments/<int:pk>/start/", views.start_assignment, name="start_assignment"),
+    path("questions/<int:pk>/report/", views.report_question, name="report_question"),
+    path("teach/", teaching.teach_home, name="teach"),
+    path("teach/cohorts/<int:pk>/", teaching.gradebook, name="gradebook"),
+    path("teach/cohorts/<int:pk>/gradebook.csv", teaching.gradebook_csv, name="gradebook_csv"),
+    path("teach/cohorts/<int:pk>/learners/<int:user_pk>/", teaching.learner_detail, name="learner_detail"),
+    path("teach/items/", teaching.item_analysis, name="item_analysis"),
+    path("teach/reports/", teaching.reports, name="teach_reports"),
+    path("teach/questions/<int:pk>/preview/", teaching.preview, name="preview"),
+    path("teach/passages/<int:pk>.json", teaching.passage_json, name="passage_json"),
     path("sources/", views.source_list, name="sources"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sources/<slug:slug>/<slug:key>/practice/", views.practise_passage, name="practise_passage"),

@@ -19,13 +19,17 @@ from quizzes import progress as learner_progress
 from quizzes.forms import BuilderForm, ProfileForm, SignupForm, StartForm
 from quizzes.models import (
     AnswerError,
+    Assignment,
     Attempt,
     AttemptClosed,
     Citation,
+    Cohort,
     Flag,
+    Membership,
     Passage,
     Profile,
     Question,
+    Report,
     Response,
     ReviewCard,
     Source,
@@ -97,11 +101,20 @@ def _home_context(request: HttpRequest) -> dict:
         Attempt.objects.owned_by(request).unfinished().select_related("topic").annotate(answered=Count("responses"))
     )
     due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else None
+    assignments = []
+    if request.user.is_authenticated:
+        mine = {
+            a.assignment_id: a
+            for a in Attempt.objects.filter(user=request.user, assignment__isnull=False).order_by("started")
+        }
+        for assignment in Assignment.objects.for_learner(request.user).open().select_related("cohort"):
+            assignments.append({"assignment": assignment, "attempt": mine.get(assignment.pk)})
     return {
         "topics": Topic.objects.with_published_counts(),
         "form": StartForm(),
         "unfinished": [a for a in unfinished[:5] if a.is_open()],
         "due": due,
+        "assignments": assignments,
     }
 
 
@@ -204,6 +217,8 @@ def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
+    if response is not None and not (attempt.is_exam and attempt.is_open()):
+        question = response.shown_question(question)  # as it was when answered, even if edited since
     context = _question_context(request, attempt, number, question, response)
     template = "quizzes/question.html#quiz" if request.htmx else "quizzes/question.html"
     return render(request, template, context | {"swapped": bool(request.htmx)})
@@ -291,6 +306,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     items = []
     for n, qid in enumerate(attempt.question_ids, start=1):
         question, response = questions[qid], responses.get(qid)
+        if response is not None:
+            question = response.shown_question(question)
         items.append(
             {
                 "number": n,
@@ -408,6 +425,72 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("profile")
         return render(request, "quizzes/profile.html", {"form": form}, status=400)
     return render(request, "quizzes/profile.html", {"form": form})
+
+
+# -- cohorts, assignments and reports ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, join_code=code.strip().upper())
+    if request.method == "POST":
+        Membership.objects.get_or_create(cohort=cohort, user=request.user)
+        messages.success(request, f"You joined {cohort.name}. Its assignments are on your home page.")
+        return redirect("home")
+    member = cohort.memberships.filter(user=request.user).exists()
+    return render(request, "quizzes/join.html", {"cohort": cohort, "member": member})
+
+
+@login_required
+@require_POST
+def join_with_code(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("code", "").strip().upper()
+    if not Cohort.objects.filter(join_code=code).exists():
+        messages.error(request, "No class has that code. Check it with your instructor and try again.")
+        return redirect("home")
+    return redirect("join", code)
+
+
+@login_required
+@require_POST
+def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start (or resume) a learner's attempt at an assignment of one of their cohorts."""
+    assignment = get_object_or_404(Assignment.objects.for_learner(request.user).open(), pk=pk)
+    existing = Attempt.objects.filter(user=request.user, assignment=assignment).order_by("-started").first()
+    if existing is not None:
+        existing.close_if_expired()
+        if existing.is_open():
+            return redirect("results", existing.pk)
+        return redirect("review" if existing.shows_feedback else "results", existing.pk)
+    ids = assignment.draw_questions()
+    if not ids:
+        raise Http404("This assignment has no published questions.")
+    now = timezone.now()
+    exam = assignment.mode == Attempt.Mode.EXAM
+    deadline = exam_deadline(now, assignment.time_limit, _allowance(request)) if exam else None
+    return _begin(
+        request,
+        ids,
+        assignment=assignment,
+        mode=assignment.mode,
+        label=assignment.title,
+        started=now,
+        deadline=deadline,
+    )
+
+
+@require_POST
+def report_question(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.published(), pk=pk)
+    comment = " ".join(request.POST.get("comment", "").split())[:2000]
+    if not comment:
+        messages.error(request, "Say what looks wrong, so the instructors can check it.")
+    else:
+        Report.objects.create(question=question, user=request.user if request.user.is_authenticated else None,
+                              comment=comment)  # fmt: skip
+        messages.success(request, "Thank you: the instructors will check this question against its sources.")
+    return redirect(_safe_next(request, reverse("home")))
 
 
 # -- the patient self-check --------------------------------------------------------

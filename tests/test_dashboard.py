@@ -107,8 +107,8 @@ def test_dashboard_queries_do_not_grow_with_hundreds_of_answers(client, history,
 
 
 def test_home_page_queries_are_fixed(client, history, django_assert_num_queries):
-    # session, user, unfinished attempts, due count, banks
-    with django_assert_num_queries(5):
+    # session, user, unfinished attempts, due count, my assignment attempts, open assignments, banks
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
 
 

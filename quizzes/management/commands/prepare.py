@@ -12,6 +12,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_sources")
         call_command("load_bank")
+        call_command("seed_demo", "--groups-only")
         if not no_demo:
             self.stdout.write("Demo accounts (username / password):")
             call_command("seed_demo")

@@ -5,18 +5,34 @@ DEMO = {
     "learner": "learner-demo-2026",
     "instructor": "instructor-demo-2026",
 }
-INSTRUCTOR_MODELS = ("topic", "question", "option", "citation")
+# What instructors may do: author questions and banks, run cohorts and
+# assignments, read reports; read (never edit) sources and passages; nothing
+# about users.
+INSTRUCTOR_MODELS = ("topic", "question", "option", "citation", "cohort", "membership", "assignment", "report")
+READ_ONLY_MODELS = ("source", "passage", "questionversion", "attempt", "response")
+
+
+def instructors_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Instructors")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="quizzes", content_type__model__in=INSTRUCTOR_MODELS)
+        | Permission.objects.filter(
+            content_type__app_label="quizzes", content_type__model__in=READ_ONLY_MODELS, codename__startswith="view_"
+        )
+    )
+    return group
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (a learner and an instructor) if they do not exist."
+    help = "Create the Instructors group and the demo accounts (a learner and an instructor) if missing."
 
-    def handle(self, *args, **options) -> None:
-        group, _ = Group.objects.get_or_create(name="Instructors")
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="quizzes", content_type__model__in=INSTRUCTOR_MODELS)
-            | Permission.objects.filter(content_type__app_label="quizzes", codename__in=["view_source", "view_passage"])
-        )
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--groups-only", action="store_true", help="Only create or update the groups.")
+
+    def handle(self, *args, groups_only: bool = False, **options) -> None:
+        group = instructors_group()
+        if groups_only:
+            return
         for username, password in DEMO.items():
             user, created = User.objects.get_or_create(username=username)
             if created:

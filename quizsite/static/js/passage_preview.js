@@ -1,0 +1,19 @@
+// Admin: show the chosen passage's text next to the quote while it is written.
+(function () {
+  "use strict";
+  function show(select) {
+    var box = select.closest(".inline-related");
+    if (!box || !select.value) return;
+    var target = box.querySelector(".field-passage_text .readonly");
+    if (!target) return;
+    fetch("/teach/passages/" + encodeURIComponent(select.value) + ".json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) target.textContent = data.text; });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[id$='-passage']")) show(event.target);
+  });
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(document).on("select2:select", "select[id$='-passage']", function () { show(this); });
+  }
+})();

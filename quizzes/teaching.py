@@ -1,0 +1,354 @@
+"""Instructor screens: cohorts, gradebook, item analysis, reports, previews.
+
+Every view here needs an instructor's permission (learners get 403), and an
+instructor reaches only their own cohorts (another's is a 404). Aggregates
+come from the database in a fixed number of queries, whatever the cohort size.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Avg, Count, Min, Prefetch, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quizzes.models import Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
+
+instructor_required = permission_required("quizzes.view_cohort", raise_exception=True)
+FLAG_EASY, FLAG_HARD, FLAG_DISCRIMINATION, MIN_ANSWERS = 0.9, 0.2, 0.2, 5
+
+
+def _own_cohorts(request: HttpRequest):
+    cohorts = Cohort.objects.all()
+    return cohorts if request.user.is_superuser else cohorts.taught_by(request.user)
+
+
+def _cohort_for(request: HttpRequest, pk: int) -> Cohort:
+    """The instructor's own cohort; anyone else's is a 404."""
+    return get_object_or_404(_own_cohorts(request), pk=pk)
+
+
+@login_required
+@instructor_required
+@require_GET
+def teach_home(request: HttpRequest) -> HttpResponse:
+    cohorts = _own_cohorts(request).annotate(
+        n=Count("memberships", distinct=True), a=Count("assignments", distinct=True)
+    )
+    open_reports = Report.objects.filter(resolved=False).count()
+    return render(request, "teach/home.html", {"cohorts": cohorts, "open_reports": open_reports})
+
+
+# -- gradebook -----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    score: float | None = None
+    answered: int = 0
+    total: int = 0
+    seconds: int = 0
+    finished: bool = False
+    late: bool = False
+    attempt_pk: int | None = None
+
+    @property
+    def status(self) -> str:
+        if self.attempt_pk is None:
+            return "Not started"
+        if not self.finished:
+            return "In progress"
+        return "Late" if self.late else "Done"
+
+
+@dataclass
+class Row:
+    user: object
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float | None:
+        scores = [c.score for c in self.cells if c.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+
+def _gradebook(cohort: Cohort, sort: str) -> tuple[list, list[Row]]:
+    assignments = list(cohort.assignments.all())
+    members = [m.user for m in cohort.memberships.select_related("user").order_by("user__username")]
+    attempts = (
+        Attempt.objects.filter(assignment__cohort=cohort)
+        .annotate(answered=Count("responses"), seconds=Sum("responses__seconds"))
+        .values("pk", "user_id", "assignment_id", "score", "finished", "answered", "seconds", "question_ids")
+        .order_by("started")
+    )
+    due = {a.pk: a.due for a in assignments}
+    latest: dict[tuple[int, int], dict] = {}
+    for attempt in attempts:  # the latest attempt of each learner at each assignment counts
+        latest[(attempt["user_id"], attempt["assignment_id"])] = attempt
+    rows = []
+    for user in members:
+        row = Row(user=user)
+        for assignment in assignments:
+            a = latest.get((user.pk, assignment.pk))
+            row.cells.append(
+                Cell()
+                if a is None
+                else Cell(
+                    score=a["score"],
+                    answered=a["answered"],
+                    total=len(a["question_ids"]),
+                    seconds=a["seconds"] or 0,
+                    finished=a["finished"] is not None,
+                    late=(a["finished"] or due[assignment.pk]) > due[assignment.pk],
+                    attempt_pk=a["pk"],
+                )
+            )
+        rows.append(row)
+    key, _, direction = sort.partition(":")
+    score_of = None
+    if key.startswith("a") and key[1:].isdigit():
+        index = next((i for i, a in enumerate(assignments) if a.pk == int(key[1:])), None)
+        if index is not None:
+            score_of = lambda r: r.cells[index].score  # noqa: E731
+    elif key == "mean":
+        score_of = lambda r: r.mean  # noqa: E731
+    if score_of is None:
+        rows.sort(key=lambda r: r.user.get_username(), reverse=direction == "desc")
+    else:  # learners without a score stay last whichever way the column is sorted
+        scored = sorted((r for r in rows if score_of(r) is not None), key=score_of, reverse=direction == "desc")
+        rows = scored + [r for r in rows if score_of(r) is None]
+    return assignments, rows
+
+
+@login_required
+@instructor_required
+@require_GET
+def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for(request, pk)
+    sort = request.GET.get("sort", "name")
+    assignments, rows = _gradebook(cohort, sort)
+    key, _, direction = sort.partition(":")
+
+    def column(name: str, label: str, assignment=None) -> dict:
+        active = key == name
+        return {
+            "label": label,
+            "assignment": assignment,
+            "href": f"?sort={name}{':desc' if active and direction != 'desc' else ''}",
+            "aria_sort": ("descending" if direction == "desc" else "ascending") if active else "none",
+        }
+
+    columns = [column(f"a{a.pk}", a.title, a) for a in assignments]
+    context = {"cohort": cohort, "rows": rows, "sort": sort, "columns": columns,
+               "name_column": column("name", "Learner"), "mean_column": column("mean", "Average")}  # fmt: skip
+    return render(request, "teach/gradebook.html", context)
+
+
+@login_required
+@instructor_required
+@require_GET
+def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for(request, pk)
+    assignments, rows = _gradebook(cohort, request.GET.get("sort", "name"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gradebook-{cohort.pk}.csv"'
+    writer = csv.writer(response)
+    header = ["learner"]
+    for a in assignments:
+        header += [f"{a.title}: score %", f"{a.title}: answered", f"{a.title}: minutes", f"{a.title}: status"]
+    writer.writerow(header)
+    for row in rows:
+        line = [row.user.get_username()]
+        for c in row.cells:
+            score = "" if c.score is None else f"{c.score * 100:.0f}"
+            line += [score, f"{c.answered}/{c.total}", f"{c.seconds / 60:.1f}", c.status]
+        writer.writerow(line)
+    return response
+
+
+@login_required
+@instructor_required
+@require_GET
+def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    cohort = _cohort_for(request, pk)
+    membership = get_object_or_404(cohort.memberships.select_related("user"), user_id=user_pk)
+    attempts = (
+        Attempt.objects.filter(assignment__cohort=cohort, user_id=user_pk)
+        .select_related("assignment")
+        .prefetch_related(
+            Prefetch("responses", queryset=Response.objects.select_related("question").order_by("created"))
+        )
+        .order_by("assignment__due", "started")
+    )
+    return render(request, "teach/learner.html", {"cohort": cohort, "learner": membership.user, "attempts": attempts})
+
+
+# -- item analysis ---------------------------------------------------------------------
+
+
+def item_statistics(questions, learners=None) -> list[dict]:
+    """Facility, discrimination, option picks and mean time per question, over first answers.
+
+    A learner's first answer to a question is the one that counts, as in
+    Moodle's quiz statistics. Discrimination is the upper-lower 27% index:
+    facility among the best 27% of learners (by their mean first-answer
+    score) minus facility among the lowest 27%.
+    """
+    answered = Response.objects.filter(attempt__user__isnull=False, question__in=questions)
+    if learners is not None:
+        answered = answered.filter(attempt__user__in=learners)
+    first_ids = answered.values("attempt__user", "question").annotate(first=Min("id")).values("first")
+    firsts = Response.objects.filter(id__in=Subquery(first_ids))
+    totals = dict(firsts.values("attempt__user").annotate(t=Avg("score")).values_list("attempt__user", "t"))
+    ranked = sorted(totals, key=lambda u: totals[u])
+    k = max(1, round(len(ranked) * 0.27))
+    lower, upper = ranked[:k], ranked[-k:]
+
+    def facility_of(users) -> dict[int, float]:
+        rows = firsts.filter(attempt__user__in=users).values("question").annotate(f=Avg("score"))
+        return {r["question"]: r["f"] for r in rows}
+
+    up, low = (facility_of(upper), facility_of(lower)) if len(ranked) >= 2 else ({}, {})
+    per_question = {
+        r["question"]: r
+        for r in firsts.values("question").annotate(n=Count("id"), facility=Avg("score"), time=Avg("seconds"))
+    }
+    picks: dict[int, dict[str, int]] = {}
+    single = firsts.filter(question__kind__in=["single", "true_false"]).annotate(opt=KT("answer__option"))
+    for r in single.values("question", "opt").annotate(n=Count("id")):
+        picks.setdefault(r["question"], {})[str(r["opt"])] = r["n"]
+    for qid, answer in firsts.filter(question__kind__in=["multiple", "highlight"]).values_list("question", "answer"):
+        for option in answer.get("options", []):
+            picks.setdefault(qid, {})[str(option)] = picks.get(qid, {}).get(str(option), 0) + 1
+
+    stats = []
+    for question in questions:
+        s = per_question.get(question.pk)
+        n = s["n"] if s else 0
+        facility = s["facility"] if s else None
+        discrimination = up[question.pk] - low[question.pk] if question.pk in up and question.pk in low else None
+        reasons = []
+        if n >= MIN_ANSWERS and facility is not None:
+            if facility > FLAG_EASY:
+                reasons.append("very easy (facility above 0.9)")
+            if facility < FLAG_HARD:
+                reasons.append("very hard (facility below 0.2)")
+            if discrimination is not None and discrimination < FLAG_DISCRIMINATION:
+                reasons.append("does not separate stronger from weaker learners (discrimination below 0.2)")
+        counts = picks.get(question.pk, {})
+        options = [
+            SimpleNamespace(text=o.text, correct=o.is_correct, picked=counts.get(str(o.pk), 0))
+            for o in question.options.all()
+        ]
+        stats.append(
+            {
+                "question": question,
+                "n": n,
+                "facility": facility,
+                "discrimination": discrimination,
+                "time": s["time"] if s else None,
+                "options": options if question.kind in ("single", "true_false", "multiple", "highlight") else [],
+                "flags": reasons,
+            }
+        )
+    stats.sort(key=lambda s: (not s["flags"], s["question"].topic.position, s["question"].key))
+    return stats
+
+
+@login_required
+@instructor_required
+@require_GET
+def item_analysis(request: HttpRequest) -> HttpResponse:
+    topics = Topic.objects.all()
+    cohorts = _own_cohorts(request)
+    topic = topics.filter(slug=request.GET.get("topic", "")).first() or topics.first()
+    cohort_id = request.GET.get("cohort", "")
+    cohort = cohorts.filter(pk=int(cohort_id)).first() if cohort_id.isdigit() else None
+    questions = (
+        Question.objects.filter(topic=topic)
+        .exclude(status=Question.Status.DRAFT)
+        .select_related("topic")
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position")),
+            Prefetch(
+                "citations", queryset=Citation.objects.filter(option__isnull=True).select_related("passage__source")
+            ),
+        )
+    )
+    learners = cohort.members.all() if cohort else None
+    stats = item_statistics(list(questions), learners)
+    context = {"topics": topics, "topic": topic, "cohorts": cohorts, "cohort": cohort, "stats": stats,
+               "min_answers": MIN_ANSWERS}  # fmt: skip
+    return render(request, "teach/items.html", context)
+
+
+# -- reports, previews, passages --------------------------------------------------------
+
+
+@login_required
+@permission_required("quizzes.view_report", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not request.user.has_perm("quizzes.change_report"):
+            return HttpResponse(status=403)
+        pk = request.POST.get("report", "")
+        report = get_object_or_404(Report, pk=int(pk) if pk.isdigit() else 0)
+        report.resolved = True
+        report.save(update_fields=["resolved"])
+        messages.success(request, "Marked as dealt with.")
+        return redirect("teach_reports")
+    open_reports = (
+        Report.objects.filter(resolved=False)
+        .select_related("question", "user")
+        .prefetch_related(
+            Prefetch(
+                "question__citations",
+                queryset=Citation.objects.filter(option__isnull=True).select_related("passage__source"),
+            )
+        )
+    )
+    return render(request, "teach/reports.html", {"reports": open_reports})
+
+
+@login_required
+@permission_required("quizzes.view_question", raise_exception=True)
+@require_GET
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner's view of any question, drafts included, with the feedback for the right answer."""
+    question = get_object_or_404(Question.objects.with_parts(), pk=pk)
+    answer = question.correct_answer()
+    attempt = SimpleNamespace(pk=0, total=1, is_exam=False, title="Preview", finished=None, mode="tutor")
+    context = {
+        "attempt": attempt,
+        "number": 1,
+        "question": question,
+        "response": SimpleNamespace(score=question.score(answer), verdict="right", answer=answer),
+        "options": question.options_for(0),
+        "editable": False,
+        "show_feedback": True,
+        "is_last": False,
+        "preview": True,
+        "parts": question.feedback(answer),
+        "given": {},
+    }
+    if question.kind == Question.Kind.CLOZE:
+        context["segments"] = question.cloze_segments(0)
+    elif question.kind == Question.Kind.HIGHLIGHT:
+        context["segments"] = question.highlight_segments()
+    return render(request, "teach/preview.html", context)
+
+
+@login_required
+@permission_required("quizzes.view_passage", raise_exception=True)
+@require_GET
+def passage_json(request: HttpRequest, pk: int) -> JsonResponse:
+    passage = get_object_or_404(Passage, pk=pk)
+    return JsonResponse({"key": passage.key, "text": passage.text})
