@@ -1,0 +1,76 @@
+"""Instructor pages in Chromium with axe-core: teaching home, gradebook, items, reports, previews, authoring."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from quizzes.models import Assignment, Attempt, Cohort, Membership, Question, Report, Response
+from tests.test_browser import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+KINDS = ("single", "true_false", "multiple", "matrix", "ordering", "cloze", "highlight")
+
+
+@pytest.fixture
+def teaching(live_server, page: Page, bank):
+    teacher = User.objects.create_user("teacher", password="a-long-passphrase-42")
+    call_command("make_instructor", "teacher")
+    cohort = Cohort.objects.create(name="Nursing 2027", owner=teacher)
+    now = timezone.now()
+    assignment = Assignment.objects.create(cohort=cohort, title="Week 1", topic=Question.objects.first().topic,
+                                           count=5, opens=now - timedelta(days=1), due=now + timedelta(days=6))  # fmt: skip
+    for i in range(3):
+        learner = User.objects.create_user(f"student{i}")
+        Membership.objects.create(cohort=cohort, user=learner)
+        attempt = Attempt.objects.create(user=learner, assignment=assignment, question_ids=assignment.draw_questions())
+        for qid in attempt.question_ids[: i + 2]:
+            Response.objects.create(attempt=attempt, question_id=qid, answer={}, score=i / 2, seconds=30)
+        Report.objects.create(question_id=attempt.question_ids[0], user=learner, comment="I think this is wrong.")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("a-long-passphrase-42")
+    page.get_by_role("button", name="Log in").click()
+    return cohort, learner
+
+
+def test_teaching_pages_are_accessible(live_server, page: Page, teaching):
+    cohort, learner = teaching
+    page.get_by_role("link", name="Teaching").click()
+    expect(page.get_by_role("heading", name="Teaching")).to_be_visible()
+    assert_accessible(page, "teaching home")
+    page.get_by_role("link", name="Gradebook of Nursing 2027").click()
+    expect(page.locator("table.gradebook tbody tr")).to_have_count(3)
+    assert_accessible(page, "gradebook")
+    page.get_by_role("link", name="Week 1").click()
+    expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
+    page.get_by_role("link", name=learner.username).click()
+    assert_accessible(page, "learner detail")
+    page.goto(f"{live_server.url}/teach/items/")
+    assert_accessible(page, "item analysis")
+    page.goto(f"{live_server.url}/teach/reports/")
+    expect(page.locator(".report-comment")).to_have_count(3)
+    assert_accessible(page, "reports")
+
+
+def test_every_kind_previews_accessibly(live_server, page: Page, teaching):
+    for kind in KINDS:
+        question = Question.objects.filter(kind=kind).first()
+        page.goto(f"{live_server.url}/teach/questions/{question.pk}/preview/")
+        expect(page.locator("#feedback-heading")).to_contain_text("Right.")
+        assert_accessible(page, f"preview of a {kind} question")
+
+
+def test_authoring_pages_are_accessible(live_server, page: Page, teaching):
+    question = Question.objects.filter(kind="single").first()
+    page.goto(f"{live_server.url}/admin/quizzes/question/")
+    assert_accessible(page, "question list")
+    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
+    expect(page.get_by_role("link", name="Preview as learner")).to_be_visible()
+    expect(page.locator(".field-passage_text mark").first).to_be_visible()
+    assert_accessible(page, "question form")
+    page.goto(f"{live_server.url}/admin/quizzes/question/import/")
+    assert_accessible(page, "import page")
