@@ -13,7 +13,6 @@ import csv
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,6 @@ from pathlib import Path
 
 import psutil
 import psycopg
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -50,12 +48,6 @@ def ensure_database(url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class MemorySampler(threading.Thread):
@@ -140,6 +132,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from bench.seed import make_plan, seed, seeded
+    from bench.server import start_gunicorn
     from quizzes.models import Question, Response
 
     print(f"Benchmark database: {SERVER_ENV['DATABASE_URL']}")
@@ -156,20 +149,8 @@ def main() -> int:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
 
     workers = 2 * (os.cpu_count() or 1) + 1
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "quizsite.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
+    gunicorn, url = start_gunicorn(os.environ.copy(), workers, "--log-level", "warning")
     try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
         sampler = MemorySampler(gunicorn.pid)
         sampler.start()
         results = {}

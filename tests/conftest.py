@@ -41,3 +41,13 @@ def bank(sources):
     from quizzes.exchange import load_questions, read_bank_files
 
     load_questions(read_bank_files())
+
+
+@pytest.fixture
+def learner(client):
+    """A logged-in learner."""
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    return user

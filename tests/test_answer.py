@@ -4,17 +4,10 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Attempt, Response
-from tests.factories import AttemptFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.factories import AttemptFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def learner(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -21,8 +21,10 @@ def teaching(live_server, page: Page, bank):
     call_command("make_instructor", "teacher")
     cohort = Cohort.objects.create(name="Nursing 2027", owner=teacher)
     now = timezone.now()
-    assignment = Assignment.objects.create(cohort=cohort, title="Week 1", topic=Question.objects.first().topic,
-                                           count=5, opens=now - timedelta(days=1), due=now + timedelta(days=6))  # fmt: skip
+    topic = Question.objects.first().topic
+    assignment = Assignment.objects.create(
+        cohort=cohort, title="Week 1", topic=topic, count=5, opens=now - timedelta(days=1), due=now + timedelta(days=6)
+    )
     for i in range(3):
         learner = User.objects.create_user(f"student{i}")
         Membership.objects.create(cohort=cohort, user=learner)

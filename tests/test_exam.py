@@ -8,17 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt, Flag, Response, ReviewCard
-from tests.factories import QuestionFactory, UserFactory
+from tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def learner(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

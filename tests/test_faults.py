@@ -10,7 +10,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,16 +21,12 @@ import psycopg
 import pytest
 import requests
 
+from bench.server import start_gunicorn
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("FAULT_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 CLIENTS, QUESTIONS, MAX_KILLS, TIME_LIMIT = 8, 20, 12, 120  # every quiz is answered to the end
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,22 +48,7 @@ def server():
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "prepare", "--no-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "quizsite.wsgi", "--workers", "3",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "20", "--graceful-timeout", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        gunicorn.kill()
-        pytest.fail("gunicorn did not come up")
+    gunicorn, url = start_gunicorn(env, 3, "--timeout", "20", "--graceful-timeout", "2", quiet=True)
     yield url, dsn, gunicorn
     gunicorn.send_signal(signal.SIGTERM)
     gunicorn.wait(timeout=20)

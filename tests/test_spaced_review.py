@@ -8,17 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt, ReviewCard
-from tests.factories import AttemptFactory, QuestionFactory, UserFactory
+from tests.factories import AttemptFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 START = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture
-def learner(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def answer(client, attempt, n, correct, after_seconds=40):
