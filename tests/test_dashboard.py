@@ -124,3 +124,21 @@ def test_results_page_queries_are_fixed(client, history, django_assert_num_queri
     attempt = Attempt.objects.filter(user=history[0]).first()
     with django_assert_num_queries(5):
         client.get(reverse("results", args=[attempt.pk]))
+
+
+def test_an_unfinished_practice_resumes_on_another_device(client):
+    user = UserFactory()
+    client.force_login(user)
+    topic = TopicFactory(name="Resumable bank")
+    QuestionFactory.create_batch(3, topic=topic)
+    client.post(reverse("start", args=[topic.slug]), {"count": 5})
+    attempt = Attempt.objects.get()
+    option = attempt.question_at(1).options.get(is_correct=True)
+    client.post(reverse("answer", args=[attempt.pk, 1]), {"option": option.pk})
+
+    other_device = client.__class__()
+    other_device.force_login(user)
+    home = other_device.get(reverse("home")).content.decode()
+    assert "Continue where you left off" in home and "Resumable bank" in home and "1 of 3 answered" in home
+    results = other_device.get(reverse("results", args=[attempt.pk])).content.decode()
+    assert f'href="{reverse("question", args=[attempt.pk, 2])}"' in results and "Continue with question 2" in results
