@@ -305,7 +305,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     questions = Question.objects.with_parts().in_bulk(attempt.question_ids)
     items = []
     for n, qid in enumerate(attempt.question_ids, start=1):
-        question, response = questions[qid], responses.get(qid)
+        question, response = questions.get(qid), responses.get(qid)
+        if question is None:  # deleted since the attempt began (it was never answered, or it could not be)
+            continue
         if response is not None:
             question = response.shown_question(question)
         items.append(
@@ -467,8 +469,8 @@ def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     if not ids:
         raise Http404("This assignment has no published questions.")
     now = timezone.now()
-    exam = assignment.mode == Attempt.Mode.EXAM
-    deadline = exam_deadline(now, assignment.time_limit, _allowance(request)) if exam else None
+    timed = assignment.mode == Attempt.Mode.EXAM and assignment.time_limit
+    deadline = exam_deadline(now, assignment.time_limit, _allowance(request)) if timed else None
     return _begin(
         request,
         ids,

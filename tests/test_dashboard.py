@@ -142,3 +142,16 @@ def test_an_unfinished_practice_resumes_on_another_device(client):
     assert "Continue where you left off" in home and "Resumable bank" in home and "1 of 3 answered" in home
     results = other_device.get(reverse("results", args=[attempt.pk])).content.decode()
     assert f'href="{reverse("question", args=[attempt.pk, 2])}"' in results and "Continue with question 2" in results
+
+
+def test_review_skips_a_question_deleted_since_the_attempt_began(client):
+    user = UserFactory()
+    client.force_login(user)
+    kept, dropped = QuestionFactory(stem="Still here?"), QuestionFactory(stem="Deleted later?")
+    attempt = Attempt.objects.create(user=user, question_ids=[kept.pk, dropped.pk], seed=1)
+    Response.objects.create(attempt=attempt, question=kept, answer={}, score=1.0)
+    dropped.delete()
+    html = client.get(reverse("review", args=[attempt.pk])).content.decode()
+    assert "Still here?" in html and "Deleted later?" not in html
+    assert client.get(reverse("question", args=[attempt.pk, 2])).status_code == 404
+    assert client.get(reverse("results", args=[attempt.pk])).status_code == 200

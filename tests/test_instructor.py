@@ -355,6 +355,15 @@ def test_timed_assignments_use_the_learners_time_allowance(client, cohort):
     assert attempt.mode == "exam" and round((attempt.deadline - attempt.started).total_seconds()) == 40 * 60
 
 
+def test_an_exam_assignment_without_a_time_limit_has_no_deadline(client, cohort):
+    assignment = make_assignment(cohort, mode="exam")  # made outside the admin, which would refuse it
+    learner = UserFactory()
+    Membership.objects.create(cohort=cohort, user=learner)
+    client.force_login(learner)
+    assert client.post(reverse("start_assignment", args=[assignment.pk])).status_code == 302
+    assert Attempt.objects.get().deadline is None
+
+
 def finish(attempt, score=1.0, when=None):
     for qid in attempt.question_ids:
         Response.objects.create(attempt=attempt, question_id=qid, answer={}, score=score, seconds=30)
