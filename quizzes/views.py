@@ -87,10 +87,12 @@ def _allowance(request: HttpRequest) -> str:
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go back to: a path on this site from the form, or the default."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed and target.startswith("/") and not target.startswith("//") else default
 
 
 # -- pages -----------------------------------------------------------------------
