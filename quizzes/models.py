@@ -3,6 +3,8 @@ from __future__ import annotations
 import random
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -487,7 +489,8 @@ class Question(models.Model):
         Past responses name the version they answered, so an edit never changes
         what an old answer meant or what the review of an old attempt shows.
         """
-        snapshot = self.snapshot()
+        # Read afresh: an instance holding prefetched (perhaps cached) parts would snapshot old rows.
+        snapshot = Question.objects.get(pk=self.pk).snapshot()
         latest = self.versions.order_by("-number").first()
         if latest and latest.snapshot == snapshot:
             return latest.number
@@ -509,7 +512,10 @@ class Question(models.Model):
                             quote=c["quote"], position=c["position"])  # fmt: skip
             if cite.passage is not None:
                 citations.append(cite)
-        question._prefetched_objects_cache = {"options": options, "citations": citations}
+        question._prefetched_objects_cache = {
+            "options": _filled(Option.objects.none(), options),
+            "citations": _filled(Citation.objects.none(), citations),
+        }
         return question
 
     def clean(self) -> None:
@@ -570,6 +576,53 @@ class Citation(models.Model):
 
     def reader_url(self) -> str:
         return f"{self.passage.source.get_absolute_url()}?cite={self.pk}#{self.passage.key}"
+
+
+# Options and citations only change when a question gets a new version (every
+# save in the admin and every load records one), so each process keeps the
+# parts of recently shown (question, version) pairs: a question page then reads
+# the question row alone. The key changes with every edit, so nothing stale is
+# served; the lock guards the threaded development server.
+PARTS_CACHE_SIZE = 4096
+_parts_cache: OrderedDict[tuple[int, int], tuple[list, list]] = OrderedDict()
+_parts_lock = threading.Lock()
+
+
+def question_with_parts(pk: int) -> Question | None:
+    """A question with its options and citations (and their passages) ready to show and score."""
+    question = Question.objects.select_related("topic").filter(pk=pk).first()
+    if question is None:
+        return None
+    key = (question.pk, question.version)
+    with _parts_lock:
+        parts = _parts_cache.get(key)
+        if parts is not None:
+            _parts_cache.move_to_end(key)
+    if parts is None:
+        options = list(question.options.order_by("position"))
+        citations = list(question.citations.select_related("passage__source").order_by("position"))
+        parts = (options, citations)
+        with _parts_lock:
+            _parts_cache[key] = parts
+            while len(_parts_cache) > PARTS_CACHE_SIZE:
+                _parts_cache.popitem(last=False)
+    question._prefetched_objects_cache = {
+        "options": _filled(question.options.all(), parts[0]),
+        "citations": _filled(question.citations.all(), parts[1]),
+    }
+    return question
+
+
+def _filled(queryset: models.QuerySet, items: list) -> models.QuerySet:
+    """A queryset that already holds its rows, as Django's own prefetching leaves one."""
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def clear_parts_cache() -> None:
+    with _parts_lock:
+        _parts_cache.clear()
 
 
 class QuestionVersion(models.Model):
@@ -691,8 +744,7 @@ class Attempt(models.Model):
         """The question shown at place `number` (1-based), with its parts, or None."""
         if not 1 <= number <= self.total:
             return None
-        # order_by() drops the default ordering: a lookup by key needs no join to sort.
-        return Question.objects.with_parts().filter(pk=self.question_ids[number - 1]).order_by().first()
+        return question_with_parts(self.question_ids[number - 1])
 
     def record_answer(self, question: Question, answer: dict, now=None) -> tuple[Response, bool]:
         """Save one answer in one transaction; a repeat returns the saved response.

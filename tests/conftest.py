@@ -8,6 +8,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fresh_parts_cache():
+    """Tests change questions in place without a new version; start each with an empty cache."""
+    from quizzes.models import clear_parts_cache
+
+    clear_parts_cache()
+    yield
+    clear_parts_cache()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Drive Debian's Chromium: Playwright cannot download its own browser here."""

@@ -246,20 +246,31 @@ def test_every_kind_can_be_answered_through_the_form(client, learner):
 
 
 def test_question_page_queries_are_fixed(client, attempt, django_assert_num_queries):
-    # session, user, attempt, question + options + citations, response, flags
+    # session, user, attempt, question, its options and citations, response, flags
     with django_assert_num_queries(8):
         client.get(q_url(attempt))
     client.post(a_url(attempt), {"option": right_option(attempt).pk})
-    with django_assert_num_queries(8):
+    # the question's options and citations now come from the per-process cache
+    with django_assert_num_queries(6):
         client.get(q_url(attempt))
 
 
 def test_answer_post_queries_are_fixed(client, attempt, django_assert_num_queries):
-    # session, user, attempt, question + options + citations, saved response?,
+    # session, user, attempt, question (its parts cached), saved response?,
     # savepoint, answers so far (count and last time), insert, review card read
     # + write, release, flags (for the feedback page)
     right = right_option(attempt)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
-    with django_assert_num_queries(8):  # a repeat reads the saved response
+    with django_assert_num_queries(6):  # a repeat reads the saved response
         client.post(a_url(attempt), {"option": right.pk}, **HTMX)
+
+
+def test_a_new_version_of_a_question_shows_at_once(client, attempt):
+    question = attempt.question_at(1)
+    question.record_version()
+    assert "Osteoblasts" in client.get(q_url(attempt)).content.decode()  # now cached
+    question.options.filter(text="Osteoblasts").update(text="Bone-building cells")
+    question.record_version()  # what every save in the admin does
+    page = client.get(q_url(attempt)).content.decode()
+    assert "Bone-building cells" in page and ">Osteoblasts<" not in page
