@@ -22,6 +22,7 @@ FAMILIAR_SHARE = 0.7  # familiar: at least this share of recent answers fully ri
 FAMILIAR_MIN = 5  # ...out of at least this many answers
 PROFICIENT_RUN = 5  # proficient: this many latest answers in a row fully right
 CHART_DAYS = 30
+ATTEMPTS_PER_PAGE = 20
 
 LEVELS = ("Not started", "Attempted", "Familiar", "Proficient", "Mastered")
 RULES = [
@@ -91,7 +92,7 @@ def _chart(days: list[dict], today: date) -> dict:
     }
 
 
-def dashboard(user, now: datetime | None = None) -> dict:
+def dashboard(user, now: datetime | None = None, page: int = 1) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     start_of_today = timezone.make_aware(datetime.combine(today, time.min))
@@ -138,11 +139,12 @@ def dashboard(user, now: datetime | None = None) -> dict:
         .annotate(mean=Avg("score"), n=Count("id"))
         .order_by("day")
     )
-    attempts = (
+    start = (page - 1) * ATTEMPTS_PER_PAGE
+    attempts = list(
         Attempt.objects.filter(user=user)
         .select_related("topic")
         .annotate(answered=Count("responses"))
-        .order_by("-started")[:50]
+        .order_by("-started")[start : start + ATTEMPTS_PER_PAGE + 1]  # one more says whether older ones exist
     )
     answered = sum(b.answered for b in bank_list)
     weakest = sorted(
@@ -155,6 +157,9 @@ def dashboard(user, now: datetime | None = None) -> dict:
         "chart": _chart(days, today),
         "days": days,
         "weakest": weakest,
-        "attempts": attempts,
+        "attempts": attempts[:ATTEMPTS_PER_PAGE],
+        "page": page,
+        "older_page": page + 1 if len(attempts) > ATTEMPTS_PER_PAGE else None,
+        "newer_page": page - 1 if page > 1 else None,
         "rules": RULES,
     }

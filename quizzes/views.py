@@ -581,4 +581,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
     Attempt.objects.filter(user=request.user).close_expired()
-    return render(request, "quizzes/progress.html", learner_progress.dashboard(request.user))
+    page = request.GET.get("page", "1")
+    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    return render(request, "quizzes/progress.html", learner_progress.dashboard(request.user, page=page))

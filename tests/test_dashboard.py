@@ -155,3 +155,17 @@ def test_review_skips_a_question_deleted_since_the_attempt_began(client):
     assert "Still here?" in html and "Deleted later?" not in html
     assert client.get(reverse("question", args=[attempt.pk, 2])).status_code == 404
     assert client.get(reverse("results", args=[attempt.pk])).status_code == 200
+
+
+def test_past_practices_come_twenty_to_a_page(client):
+    user = UserFactory()
+    client.force_login(user)
+    question = QuestionFactory()
+    for _ in range(25):
+        Attempt.objects.create(user=user, question_ids=[question.pk], seed=1)
+    first = client.get(reverse("progress")).content.decode()
+    assert first.count('/review/">Review') == 20 and 'href="?page=2">Older practices' in first
+    second = client.get(reverse("progress"), {"page": 2}).content.decode()
+    assert second.count('/review/">Review') == 5 and 'href="?page=1">Newer practices' in second
+    assert "Older practices" not in second
+    assert client.get(reverse("progress"), {"page": "x"}).status_code == 200
