@@ -157,10 +157,33 @@ class OptionFormSet(BaseInlineFormSet):
 
 
 class OptionInline(admin.StackedInline):
+    """A question's answer parts, with the fields its kind uses (all of them while it has no kind yet)."""
+
     model = Option
     formset = OptionFormSet
     extra = 0
-    fields = (("position", "is_correct", "blank", "answer"), "text", "rationale")
+    KIND_FIELDS = {
+        "single": ("position", "is_correct"),
+        "multiple": ("position", "is_correct"),
+        "true_false": ("position", "is_correct"),
+        "highlight": ("position", "is_correct"),
+        "short": ("position", "is_correct"),
+        "matrix": ("position", "answer"),
+        "ordering": ("position",),
+        "cloze": ("position", "blank", "is_correct"),
+    }
+    KIND_NAMES = {"matrix": "row", "ordering": "item (in the right order)", "cloze": "blank choice",
+                  "highlight": "phrase", "short": "accepted answer"}  # fmt: skip
+
+    def get_fields(self, request, obj=None):
+        first = self.KIND_FIELDS.get(obj.kind if obj else "", ("position", "is_correct", "blank", "answer"))
+        return (first, "text", "rationale")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        name = self.KIND_NAMES.get(obj.kind if obj else "", "option")
+        formset.form.base_fields["text"].label = name.capitalize()
+        return formset
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -228,7 +251,8 @@ class QuestionAdmin(admin.ModelAdmin):
     )
 
     class Media:
-        js = ("js/passage_preview.js",)
+        # Listed after jquery.init.js so Django's media merging loads the admin's jQuery first.
+        js = ("admin/js/vendor/jquery/jquery.js", "admin/js/jquery.init.js", "js/passage_preview.js")
 
     @admin.display(description="stem")
     def short_stem(self, obj: Question) -> str:

@@ -76,3 +76,16 @@ def test_authoring_pages_are_accessible(live_server, page: Page, teaching):
     assert_accessible(page, "question form")
     page.goto(f"{live_server.url}/admin/quizzes/question/import/")
     assert_accessible(page, "import page")
+
+
+def test_the_chosen_passage_appears_beside_the_quote_while_writing(live_server, page: Page, teaching):
+    question = Question.objects.filter(kind="single").first()
+    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
+    page.locator(".add-row a", has_text="Add another Citation").click()  # the admin's script makes it a button
+    new = page.locator(".inline-related:not(.empty-form)").filter(has=page.locator("select[id$='-passage']")).last
+    new.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill("reabsorb")
+    page.locator(".select2-results__option", has_text="staywell-bone-basics-4").click()
+    expect(new.locator(".field-passage_text .readonly")).to_have_text(
+        "Osteoclasts are cells that break down, or reabsorb, old bone."
+    )

@@ -124,6 +124,24 @@ def save(client, question, **changes):
     return client.post(reverse("admin:quizzes_question_change", args=[question.pk]), admin_form(question, **changes))
 
 
+@pytest.mark.parametrize(
+    ("kind", "shown", "hidden"),
+    [
+        ("matrix", ["options-0-answer"], ["options-0-blank", "options-0-is_correct"]),
+        ("cloze", ["options-0-blank", "options-0-is_correct"], ["options-0-answer"]),
+        ("ordering", ["options-0-position"], ["options-0-is_correct", "options-0-blank"]),
+        ("single", ["options-0-is_correct"], ["options-0-blank", "options-0-answer"]),
+    ],
+)
+def test_the_form_shows_the_parts_each_kind_needs(client, instructor, kind, shown, hidden):
+    question = QuestionFactory(kind=kind)
+    page = client.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
+    for name in shown:
+        assert f'name="{name}"' in page
+    for name in hidden:
+        assert f'name="{name}"' not in page
+
+
 def test_a_quote_not_in_its_passage_is_refused_beside_the_field(client, instructor):
     question = QuestionFactory()
     response = save(client, question, **{"citations-0-quote": "Osteoblasts eat bone."})

@@ -10,10 +10,14 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) target.textContent = data.text; });
   }
-  document.addEventListener("change", function (event) {
-    if (event.target.matches && event.target.matches("select[id$='-passage']")) show(event.target);
-  });
-  if (window.django && window.django.jQuery) {
-    window.django.jQuery(document).on("select2:select", "select[id$='-passage']", function () { show(this); });
+  function isPassage(el) {
+    return el && el.matches && el.matches("select[id$='-passage']");
   }
+  // A plain select fires a native change event; select2 (the autocomplete) fires jQuery events only.
+  document.addEventListener("change", function (event) { if (isPassage(event.target)) show(event.target); });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(document).on("change select2:select", "select[id$='-passage']", function () { show(this); });
+    }
+  });
 })();
