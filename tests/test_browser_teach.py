@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Assignment, Attempt, Cohort, Membership, Question, Report, Response
+from quizzes.models import Assignment, Attempt, Cohort, Membership, Passage, Question, Report, Response
 from tests.test_browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,12 +69,18 @@ def test_every_kind_previews_accessibly(live_server, page: Page, teaching):
 def test_authoring_pages_are_accessible(live_server, page: Page, teaching):
     question = Question.objects.filter(kind="single").first()
     page.goto(f"{live_server.url}/admin/quizzes/question/")
+    expect(page.get_by_role("heading", name="Select question to change")).to_be_visible()
     assert_accessible(page, "question list")
     page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
     expect(page.get_by_role("link", name="Preview as learner")).to_be_visible()
     expect(page.locator(".field-passage_text mark").first).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the autocomplete has set up every citation...
+    expect(page.locator(".inline-related:not(.empty-form) .field-passage_text mark")).to_have_count(
+        question.citations.count()  # ...and each passage still shows its quote marked
+    )
     assert_accessible(page, "question form")
     page.goto(f"{live_server.url}/admin/quizzes/question/import/")
+    expect(page.get_by_role("heading", name="Import questions").first).to_be_visible()
     assert_accessible(page, "import page")
 
 
@@ -85,7 +91,11 @@ def test_the_chosen_passage_appears_beside_the_quote_while_writing(live_server, 
     new = page.locator(".inline-related:not(.empty-form)").filter(has=page.locator("select[id$='-passage']")).last
     new.locator(".select2-selection").click()
     page.locator(".select2-search__field").fill("reabsorb")
-    page.locator(".select2-results__option", has_text="staywell-bone-basics-4").click()
+    option = page.locator(".select2-results__option", has_text="staywell-bone-basics-4")
+    expect(option).to_be_visible()
+    option.click()
+    passage = Passage.objects.get(key="staywell-bone-basics-4")
+    expect(new.locator("select[id$='-passage']")).to_have_value(str(passage.pk))
     expect(new.locator(".field-passage_text .readonly")).to_have_text(
-        "Osteoclasts are cells that break down, or reabsorb, old bone."
+        "Osteoclasts are cells that break down, or reabsorb, old bone.", timeout=15_000
     )

@@ -13,11 +13,15 @@
   function isPassage(el) {
     return el && el.matches && el.matches("select[id$='-passage']");
   }
-  // A plain select fires a native change event; select2 (the autocomplete) fires jQuery events only.
-  document.addEventListener("change", function (event) { if (isPassage(event.target)) show(event.target); });
+  // Only a person's choice counts: select2 (the autocomplete) also fires "change" as it sets up
+  // the existing citations, and their passages are already shown with the quote marked.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (isPassage(select) && !select.classList.contains("select2-hidden-accessible")) show(select);
+  });
   document.addEventListener("DOMContentLoaded", function () {
     if (window.django && window.django.jQuery) {
-      window.django.jQuery(document).on("change select2:select", "select[id$='-passage']", function () { show(this); });
+      window.django.jQuery(document).on("select2:select", "select[id$='-passage']", function () { show(this); });
     }
   });
 })();
