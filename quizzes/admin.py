@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from quizzes import gift
 from quizzes.bank import BankError, question_faults
-from quizzes.exchange import export_bank, export_question, import_bank
+from quizzes.exchange import export_bank, import_bank
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -314,16 +314,12 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected questions as GIFT (Moodle)")
     def export_gift(self, request, queryset) -> HttpResponse:
-        text, left_out = gift.write_gift([export_question(q) for q in export_bank_questions(queryset)])
+        text, left_out = gift.write_gift(export_bank(queryset)["questions"])
         if left_out:
             messages.warning(request, f"GIFT cannot hold these kinds, so they were left out: {', '.join(left_out)}")
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="bank.gift.txt"'
         return response
-
-
-def export_bank_questions(queryset):
-    return queryset.select_related("topic").prefetch_related("options", "citations__passage")
 
 
 @admin.register(QuestionVersion)

@@ -53,11 +53,6 @@ class Source(models.Model):
         return reverse("source", args=[self.slug])
 
 
-class PassageQuerySet(models.QuerySet):
-    def testable(self) -> PassageQuerySet:
-        return self.filter(testable=True)
-
-
 class Passage(models.Model):
     """A paragraph, list item, table row or FAQ answer of a source, verbatim."""
 
@@ -77,8 +72,6 @@ class Passage(models.Model):
     text = models.TextField()
     testable = models.BooleanField(default=True, help_text="False for lines that only introduce a lost list.")
     extra = models.JSONField(default=dict, blank=True)
-
-    objects = PassageQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "position"]
@@ -178,13 +171,19 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(audience__in=[Audience.PATIENT, Audience.BOTH])
 
     def with_parts(self) -> QuestionQuerySet:
-        """Everything needed to show, score and explain a question, in 4 queries."""
+        """Everything needed to show, score and explain a question, in 3 queries."""
         return self.select_related("topic").prefetch_related(
-            models.Prefetch("options", queryset=Option.objects.order_by("position")),
-            models.Prefetch(
-                "citations", queryset=Citation.objects.select_related("passage__source").order_by("position")
-            ),
+            models.Prefetch("options", queryset=option_rows()),
+            models.Prefetch("citations", queryset=citation_rows()),
         )
+
+
+def option_rows() -> models.QuerySet:
+    return Option.objects.order_by("position")
+
+
+def citation_rows() -> models.QuerySet:
+    return Citation.objects.select_related("passage__source").order_by("position")
 
 
 class AnswerError(ValueError):
@@ -256,10 +255,6 @@ class Question(models.Model):
         return self.key
 
     # -- what the learner sees -------------------------------------------------
-
-    @property
-    def is_patient_friendly(self) -> bool:
-        return self.audience in (Audience.PATIENT, Audience.BOTH)
 
     def options_for(self, seed: int) -> list[Option]:
         """The options in the order one attempt shows them, stable within it."""
@@ -501,11 +496,14 @@ class Question(models.Model):
         return number
 
     @classmethod
-    def from_snapshot(cls, pk: int, snapshot: dict) -> Question:
+    def from_snapshot(cls, pk: int, snapshot: dict, passages: dict | None = None) -> Question:
         """An unsaved question built from a snapshot, usable by the same templates and scoring."""
         question = cls(pk=pk, status=cls.Status.RETIRED, **snapshot["fields"])
         options = [Option(question_id=pk, **o) for o in snapshot["options"]]
-        passages = Passage.objects.select_related("source").in_bulk([c["passage_id"] for c in snapshot["citations"]])
+        if passages is None:
+            passages = Passage.objects.select_related("source").in_bulk(
+                [c["passage_id"] for c in snapshot["citations"]]
+            )
         citations = []
         for c in snapshot["citations"]:
             cite = Citation(question_id=pk, option_id=c["option_id"], passage=passages.get(c["passage_id"]),
@@ -599,8 +597,8 @@ def question_with_parts(pk: int) -> Question | None:
         if parts is not None:
             _parts_cache.move_to_end(key)
     if parts is None:
-        options = list(question.options.order_by("position"))
-        citations = list(question.citations.select_related("passage__source").order_by("position"))
+        options = list(option_rows().filter(question=question))
+        citations = list(citation_rows().filter(question=question))
         parts = (options, citations)
         with _parts_lock:
             _parts_cache[key] = parts
@@ -639,6 +637,23 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.number}"
+
+    @classmethod
+    def as_answered(cls, responses, questions: dict[int, Question]) -> dict[tuple[int, int], Question]:
+        """Every older version these responses answered, rebuilt, in two queries (none if none)."""
+        wanted = Q()
+        for r in responses:
+            current = questions.get(r.question_id)
+            if current is not None and r.version != current.version:
+                wanted |= Q(question_id=r.question_id, number=r.version)
+        if not wanted:
+            return {}
+        versions = list(cls.objects.filter(wanted))
+        passage_ids = {c["passage_id"] for v in versions for c in v.snapshot["citations"]}
+        passages = Passage.objects.select_related("source").in_bulk(passage_ids)
+        return {
+            (v.question_id, v.number): Question.from_snapshot(v.question_id, v.snapshot, passages) for v in versions
+        }
 
 
 class AttemptClosed(Exception):
@@ -889,10 +904,6 @@ class ResponseQuerySet(models.QuerySet):
             .order_by("question__topic__position")
         )
 
-    def totals(self) -> dict:
-        """Answers given, answers fully right and points, in one query."""
-        return self.aggregate(answered=Count("id"), right=Count("id", filter=Q(score=1.0)), points=Sum("score"))
-
 
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
@@ -912,12 +923,16 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}: {self.score:.2f}"
 
-    def shown_question(self, current: Question) -> Question:
-        """The question as it was when answered: the current one, or its snapshot from then."""
+    def shown_question(self, current: Question, earlier: dict | None = None) -> Question:
+        """The question as it was when answered: the current one, or its snapshot from then.
+
+        `earlier` (from QuestionVersion.as_answered) saves queries per response on pages that show many.
+        """
         if self.version == current.version:
             return current
-        kept = QuestionVersion.objects.filter(question_id=self.question_id, number=self.version).first()
-        return Question.from_snapshot(self.question_id, kept.snapshot) if kept else current
+        if earlier is None:
+            earlier = QuestionVersion.as_answered([self], {self.question_id: current})
+        return earlier.get((self.question_id, self.version), current)
 
     @property
     def verdict(self) -> str:

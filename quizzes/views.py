@@ -29,6 +29,7 @@ from quizzes.models import (
     Passage,
     Profile,
     Question,
+    QuestionVersion,
     Report,
     Response,
     ReviewCard,
@@ -305,13 +306,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("question", attempt.pk, 1)
     responses = {r.question_id: r for r in attempt.responses.all()}
     questions = Question.objects.with_parts().in_bulk(attempt.question_ids)
+    earlier = QuestionVersion.as_answered(responses.values(), questions)
     items = []
     for n, qid in enumerate(attempt.question_ids, start=1):
         question, response = questions.get(qid), responses.get(qid)
         if question is None:  # deleted since the attempt began (it was never answered, or it could not be)
             continue
         if response is not None:
-            question = response.shown_question(question)
+            question = response.shown_question(question, earlier)
         items.append(
             {
                 "number": n,

@@ -169,3 +169,19 @@ def test_past_practices_come_twenty_to_a_page(client):
     assert second.count('/review/">Review') == 5 and 'href="?page=1">Newer practices' in second
     assert "Older practices" not in second
     assert client.get(reverse("progress"), {"page": "x"}).status_code == 200
+
+
+def test_review_reads_older_versions_in_one_query_however_many(client, django_assert_num_queries):
+    user = UserFactory()
+    client.force_login(user)
+    questions = QuestionFactory.create_batch(4)
+    attempt = Attempt.objects.create(user=user, question_ids=[q.pk for q in questions], seed=1)
+    for q in questions:
+        q.record_version()
+        Response.objects.create(attempt=attempt, question=q, answer={}, score=1.0, version=1)
+        q.options.filter(is_correct=True).update(text="Changed since")
+        q.record_version()  # version 2: every answer now refers to an older version
+    # session, user, attempt, responses, questions + options + citations, the old versions and their passages
+    with django_assert_num_queries(9):
+        html = client.get(reverse("review", args=[attempt.pk])).content.decode()
+    assert "Changed since" not in html and html.count('class="review-item"') == 4
