@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import os
 import platform
-import signal
 import subprocess
 import sys
 import threading
@@ -132,7 +131,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from bench.seed import make_plan, seed, seeded
-    from bench.server import start_gunicorn
+    from bench.server import gunicorn
     from quizzes.models import Question, Response
 
     print(f"Benchmark database: {SERVER_ENV['DATABASE_URL']}")
@@ -149,9 +148,8 @@ def main() -> int:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
 
     workers = 2 * (os.cpu_count() or 1) + 1
-    gunicorn, url = start_gunicorn(os.environ.copy(), workers, "--log-level", "warning")
-    try:
-        sampler = MemorySampler(gunicorn.pid)
+    with gunicorn(os.environ.copy(), workers, "--log-level", "warning") as (server, url):
+        sampler = MemorySampler(server.pid)
         sampler.start()
         results = {}
         for tag, name in PHASES:
@@ -159,9 +157,6 @@ def main() -> int:
             results[name] = run_phase(tag, name, url)
         sampler.stop.set()
         sampler.join()
-    finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
     queries = queries_per_page(plan)
 
     bare = results["bare view"]["rps"] or 1

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 import requests
 
-from bench.server import start_gunicorn
+from bench.server import gunicorn
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,14 +46,14 @@ def server():
         "LOG_LEVEL": "WARNING",
     }
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "prepare", "--no-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    gunicorn, url = start_gunicorn(env, 3, "--timeout", "20", "--graceful-timeout", "2", quiet=True)
-    yield url, dsn, gunicorn
-    gunicorn.send_signal(signal.SIGTERM)
-    gunicorn.wait(timeout=20)
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        subprocess.run([*manage, "prepare", "--no-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        with gunicorn(env, 3, "--timeout", "20", "--graceful-timeout", "2", quiet=True) as (process, url):
+            yield url, dsn, process
+    finally:  # the server is stopped by its context; the database goes whatever failed
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def retrying(call, attempts: int = 8):
