@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import Card, Rating, Scheduler
@@ -207,6 +208,37 @@ class FeedbackPart:
         return self.given == self.expected if self.expected else self.chosen == self.correct
 
 
+class AnswerKeys:
+    """The names one attempt's page gives a question's answer parts, instead of database ids.
+
+    Option ids follow the order the bank was written in (often the key first),
+    so a page that carried them would give the answer away to anyone reading
+    the HTML. Every part (option, matrix column) is named by an HMAC of the
+    attempt, its seed, the question and the part; parsing maps the names back.
+    The names say nothing about the key, and differ from attempt to attempt.
+    """
+
+    def __init__(self, attempt_pk: int, seed: int, question_pk: int) -> None:
+        self.base = f"{attempt_pk}:{seed}:{question_pk}"
+
+    def __call__(self, part: object) -> str:
+        return "k" + salted_hmac("quizzes.answer-keys", f"{self.base}:{part}", algorithm="sha256").hexdigest()[:15]
+
+    def column(self, index: int) -> str:
+        return self(f"column-{index}")
+
+
+@dataclass
+class ShownPart:
+    """An answer part as one attempt shows it: its opaque key, its text and what the learner gave."""
+
+    key: str
+    text: str
+    chosen: bool = False  # ticked, picked or selected
+    place: int | None = None  # ordering: the place the learner gave it
+    column: str = ""  # matrix: the key of the column the learner chose
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", "Single best answer"
@@ -261,8 +293,8 @@ class Question(models.Model):
         options = list(self.options.all())
         if self.kind == self.Kind.TRUE_FALSE:
             return sorted(options, key=lambda o: o.text != "True")
-        if self.kind in (self.Kind.MATRIX, self.Kind.HIGHLIGHT, self.Kind.CLOZE):
-            return options  # rows and phrases keep the author's order; choices shuffle per blank
+        if self.kind in (self.Kind.HIGHLIGHT, self.Kind.CLOZE):
+            return options  # phrases stand in their text; cloze choices shuffle per blank below
         rng = random.Random(f"{seed}-{self.pk}")
         shuffled = options[:]
         rng.shuffle(shuffled)
@@ -299,15 +331,72 @@ class Question(models.Model):
                 segments.append(("phrase", next(phrases)))
         return segments
 
+    def form_parts(
+        self, seed: int, keys: AnswerKeys, answer: dict | None = None, posted: Mapping | None = None
+    ) -> dict:
+        """What the answer form shows for one attempt: parts under opaque keys, filled in.
+
+        The form is filled with a saved `answer`, or with what was `posted` when
+        an answer was refused, so that a partial answer is never thrown away.
+        Returns {"options": [ShownPart] in the attempt's order, "columns": [(key, label)],
+        "segments": the cloze or highlight text with ShownParts in place}.
+        """
+        answer = answer or {}
+        column_keys = {label: keys.column(i) for i, label in enumerate(self.columns or [])}
+        if posted is not None:
+            getlist = getattr(posted, "getlist", lambda k: [posted[k]] if k in posted else [])
+            blanks = {o.blank for o in self.options.all() if o.blank}
+            chosen = set(getlist("option")) | {posted.get(f"blank-{n}") for n in blanks}
+            places = {str(n): n for n in range(1, len(self.options.all()) + 1)}
+
+            def given(option: Option, key: str) -> dict:
+                column = posted.get(f"row-{key}", "")
+                return {
+                    "chosen": key in chosen,
+                    "place": places.get(posted.get(f"place-{key}", "")),
+                    "column": column if column in column_keys.values() else "",
+                }
+
+        else:
+            picked = {answer.get("option"), *answer.get("options", []), *answer.get("blanks", {}).values()}
+            order, rows = answer.get("order", []), answer.get("rows", {})
+
+            def given(option: Option, key: str) -> dict:
+                return {
+                    "chosen": option.pk in picked,
+                    "place": order.index(option.pk) + 1 if option.pk in order else None,
+                    "column": column_keys.get(rows.get(str(option.pk)), ""),
+                }
+
+        def shown(option: Option) -> ShownPart:
+            key = keys(option.pk)
+            return ShownPart(key=key, text=option.text, **given(option, key))
+
+        parts = {
+            "options": [shown(o) for o in self.options_for(seed)],
+            "columns": [(key, label) for label, key in column_keys.items()],
+        }
+        if self.kind == self.Kind.CLOZE:
+            parts["segments"] = [
+                (kind, (value[0], [shown(o) for o in value[1]]) if kind == "blank" else value)
+                for kind, value in self.cloze_segments(seed)
+            ]
+        elif self.kind == self.Kind.HIGHLIGHT:
+            parts["segments"] = [
+                (kind, shown(value) if kind == "phrase" else value) for kind, value in self.highlight_segments()
+            ]
+        return parts
+
     # -- answering and scoring -------------------------------------------------
 
-    def parse_answer(self, data: Mapping) -> dict:
+    def parse_answer(self, data: Mapping, keys: AnswerKeys) -> dict:
         """Turn posted form data into an answer, or raise AnswerError saying why not.
 
-        Only this question's own option ids and columns are accepted, so a
-        forged value can never be scored against another question.
+        The form names parts by the attempt's opaque keys; only this question's
+        own keys are accepted, so a forged value can never be scored against
+        another question. The answer refers to option ids, as stored.
         """
-        options = {str(o.pk): o for o in self.options.all()}
+        options = {keys(o.pk): o for o in self.options.all()}
         getlist = getattr(data, "getlist", lambda k: [data[k]] if k in data else [])
         kind = self.kind
         if kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
@@ -316,7 +405,7 @@ class Question(models.Model):
                 raise AnswerError("Choose an answer before you submit.")
             if len(values) > 1 or values[0] not in options:
                 raise AnswerError("That answer is not one of this question's options.")
-            return {"option": int(values[0])}
+            return {"option": options[values[0]].pk}
         if kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
             values = getlist("option")
             if not values:
@@ -324,27 +413,31 @@ class Question(models.Model):
                 raise AnswerError(f"Select at least one {noun} before you submit.")
             if any(v not in options for v in values):
                 raise AnswerError("That answer is not one of this question's options.")
-            return {"options": sorted({int(v) for v in values})}
+            return {"options": sorted({options[v].pk for v in values})}
         if kind == self.Kind.MATRIX:
+            columns = {keys.column(i): label for i, label in enumerate(self.columns)}
             rows = {}
-            for pk in options:
-                value = (getlist(f"row-{pk}") or [""])[0]
+            for key, row in options.items():
+                value = (getlist(f"row-{key}") or [""])[0]
                 if value == "":
-                    raise AnswerError("Choose an answer in every row before you submit.")
-                if not value.isdigit() or int(value) >= len(self.columns):
+                    raise AnswerError(f"Choose an answer in every row before you submit: “{row.text}” has none yet.")
+                if value not in columns:
                     raise AnswerError("That answer is not one of this question's columns.")
-                rows[pk] = self.columns[int(value)]
+                rows[str(row.pk)] = columns[value]
             return {"rows": rows}
         if kind == self.Kind.ORDERING:
             places = {}
-            for pk in options:
-                value = (getlist(f"place-{pk}") or [""])[0]
-                if not value.isdigit() or not 1 <= int(value) <= len(options):
-                    raise AnswerError(f"Give every item a place from 1 to {len(options)}.")
-                places[pk] = int(value)
+            allowed = {str(n): n for n in range(1, len(options) + 1)}  # exact ASCII digits only
+            for key, item in options.items():
+                value = (getlist(f"place-{key}") or [""])[0]
+                if value not in allowed:
+                    raise AnswerError(
+                        f"Give every item a place from 1 to {len(options)}: “{item.text}” has no place yet."
+                    )
+                places[item.pk] = allowed[value]
             if sorted(places.values()) != list(range(1, len(options) + 1)):
                 raise AnswerError("Give each place to one item only.")
-            return {"order": [int(pk) for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
+            return {"order": [pk for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
         if kind == self.Kind.SHORT:
             text = " ".join((getlist("text") or [""])[0].split())
             if not text:
@@ -357,10 +450,10 @@ class Question(models.Model):
             for number in sorted({o.blank for o in options.values()}):
                 value = (getlist(f"blank-{number}") or [""])[0]
                 if not value:
-                    raise AnswerError("Fill in every blank before you submit.")
+                    raise AnswerError(f"Fill in every blank before you submit: blank {number} is empty.")
                 if value not in options or options[value].blank != number:
                     raise AnswerError("That answer is not one of this blank's choices.")
-                blanks[str(number)] = int(value)
+                blanks[str(number)] = options[value].pk
             return {"blanks": blanks}
         raise AnswerError("This question cannot be answered.")
 
@@ -760,6 +853,24 @@ class Attempt(models.Model):
         if not 1 <= number <= self.total:
             return None
         return question_with_parts(self.question_ids[number - 1])
+
+    def keys_for(self, question: Question) -> AnswerKeys:
+        return AnswerKeys(self.pk, self.seed, question.pk)
+
+    def form_data(self, question: Question, answer: dict) -> dict:
+        """The form fields a learner would post for `answer` on this attempt's page (the inverse of parsing)."""
+        keys = self.keys_for(question)
+        if "option" in answer:
+            return {"option": keys(answer["option"])}
+        if "options" in answer:
+            return {"option": [keys(pk) for pk in answer["options"]]}
+        if "rows" in answer:
+            return {f"row-{keys(int(pk))}": keys.column(question.columns.index(c)) for pk, c in answer["rows"].items()}
+        if "order" in answer:
+            return {f"place-{keys(pk)}": str(n) for n, pk in enumerate(answer["order"], start=1)}
+        if "blanks" in answer:
+            return {f"blank-{n}": keys(pk) for n, pk in answer["blanks"].items()}
+        return dict(answer)  # short answers post their text as it is
 
     def record_answer(self, question: Question, answer: dict, now=None) -> tuple[Response, bool]:
         """Save one answer in one transaction; a repeat returns the saved response.

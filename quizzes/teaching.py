@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quizzes.models import Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
+from quizzes.models import AnswerKeys, Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
 
 instructor_required = permission_required("quizzes.view_cohort", raise_exception=True)
 FLAG_EASY, FLAG_HARD, FLAG_DISCRIMINATION, MIN_ANSWERS = 0.9, 0.2, 0.2, 5
@@ -331,18 +331,13 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "number": 1,
         "question": question,
         "response": SimpleNamespace(score=question.score(answer), verdict="right", answer=answer),
-        "options": question.options_for(0),
+        "form_parts": question.form_parts(0, AnswerKeys(0, 0, question.pk)),
         "editable": False,
         "show_feedback": True,
         "is_last": False,
         "preview": True,
         "parts": question.feedback(answer),
-        "given": {},
     }
-    if question.kind == Question.Kind.CLOZE:
-        context["segments"] = question.cloze_segments(0)
-    elif question.kind == Question.Kind.HIGHLIGHT:
-        context["segments"] = question.highlight_segments()
     return render(request, "teach/preview.html", context)
 
 

@@ -165,7 +165,12 @@ def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 def _question_context(
-    request: HttpRequest, attempt: Attempt, number: int, question: Question, response: Response | None
+    request: HttpRequest,
+    attempt: Attempt,
+    number: int,
+    question: Question,
+    response: Response | None,
+    posted=None,
 ) -> dict:
     show_feedback = response is not None and attempt.shows_feedback
     flagged = _flagged_ids(request)
@@ -176,17 +181,13 @@ def _question_context(
         "response": response,
         "show_feedback": show_feedback,
         "editable": attempt.is_open() and (response is None or attempt.is_exam),
-        "options": question.options_for(attempt.seed),
+        "form_parts": question.form_parts(
+            attempt.seed, attempt.keys_for(question), response.answer if response else None, posted
+        ),
         "is_last": number == attempt.total,
         "is_flagged": question.pk in flagged,
         "patient_mode": attempt.mode == Attempt.Mode.PATIENT,
     }
-    if question.kind == Question.Kind.CLOZE:
-        context["segments"] = question.cloze_segments(attempt.seed)
-    elif question.kind == Question.Kind.HIGHLIGHT:
-        context["segments"] = question.highlight_segments()
-    if response is not None:
-        context["given"] = _given(question, response.answer)
     if show_feedback:
         context["parts"] = question.feedback(response.answer)
     if attempt.is_exam:
@@ -198,21 +199,6 @@ def _question_context(
         context["answered_count"] = len(answered)
         context["seconds_left"] = attempt.seconds_left()
     return context
-
-
-def _given(question: Question, answer: dict) -> dict:
-    """The learner's answer keyed the way the form's inputs are, to show it again."""
-    if "option" in answer:
-        return {"options": {answer["option"]}}
-    if "options" in answer:
-        return {"options": set(answer["options"])}
-    if "rows" in answer:
-        return {"rows": {int(k): question.columns.index(v) for k, v in answer["rows"].items() if v in question.columns}}
-    if "order" in answer:
-        return {"places": {pk: i for i, pk in enumerate(answer["order"], start=1)}}
-    if "blanks" in answer:
-        return {"options": set(answer["blanks"].values())}
-    return {}
 
 
 @require_GET
@@ -243,10 +229,11 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     response = Response.objects.filter(attempt=attempt, question=question).first()
     if response is None or attempt.is_exam:
         try:
-            given = question.parse_answer(request.POST)
+            given = question.parse_answer(request.POST, attempt.keys_for(question))
             response, _ = attempt.record_answer(question, given)
         except AnswerError as exc:
-            return _refuse(request, _question_context(request, attempt, number, question, response), str(exc), 400)
+            context = _question_context(request, attempt, number, question, response, posted=request.POST)
+            return _refuse(request, context, str(exc), 400)
         except AttemptClosed:
             attempt.close_if_expired()
             message = (

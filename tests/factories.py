@@ -127,3 +127,8 @@ class AttemptFactory(DjangoModelFactory):
     @factory.lazy_attribute
     def question_ids(self):
         return [QuestionFactory().pk for _ in range(3)]
+
+
+def answer_form(attempt, number: int, answer: dict) -> dict:
+    """The fields a learner's browser posts for `answer` (given in option ids) to question `number`."""
+    return attempt.form_data(attempt.question_at(number), answer)

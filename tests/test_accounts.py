@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from quizzes.models import Attempt, Response
-from tests.factories import AttemptFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.factories import AttemptFactory, QuestionFactory, TopicFactory, UserFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_answers_given_before_signing_up_are_kept(client):
     client.post(reverse("start", args=[topic.slug]), {"count": 5})
     attempt = Attempt.objects.get()
     option = attempt.question_at(1).options.get(is_correct=True)
-    client.post(reverse("answer", args=[attempt.pk, 1]), {"option": option.pk})
+    client.post(reverse("answer", args=[attempt.pk, 1]), answer_form(attempt, 1, {"option": option.pk}))
     client.post(
         reverse("signup"),
         {"username": "nurse1", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},

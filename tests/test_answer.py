@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Attempt, Response
-from tests.factories import AttemptFactory, QuestionFactory, TopicFactory
+from tests.factories import AttemptFactory, QuestionFactory, TopicFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -84,7 +84,7 @@ def test_the_question_page_reveals_nothing_before_the_answer(client, attempt):
 
 def test_answering_without_javascript_saves_and_redirects_to_the_feedback(client, attempt):
     right = right_option(attempt)
-    response = client.post(a_url(attempt), {"option": right.pk})
+    response = client.post(a_url(attempt), answer_form(attempt, 1, {"option": right.pk}))
     assert response.status_code == 302 and response["Location"] == q_url(attempt)
     saved = Response.objects.get()
     assert (saved.score, saved.answer) == (1.0, {"option": right.pk})
@@ -102,7 +102,7 @@ def test_answering_without_javascript_saves_and_redirects_to_the_feedback(client
 
 def test_answering_with_htmx_returns_the_feedback_fragment(client, attempt):
     wrong = attempt.question_at(1).options.filter(is_correct=False).first()
-    response = client.post(a_url(attempt), {"option": wrong.pk}, **HTMX)
+    response = client.post(a_url(attempt), answer_form(attempt, 1, {"option": wrong.pk}), **HTMX)
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in page
@@ -113,7 +113,7 @@ def test_answering_with_htmx_returns_the_feedback_fragment(client, attempt):
 
 
 def test_next_question_with_htmx_is_a_fragment_that_takes_focus(client, attempt):
-    client.post(a_url(attempt), {"option": right_option(attempt).pk})
+    client.post(a_url(attempt), answer_form(attempt, 1, {"option": right_option(attempt).pk}))
     page = client.get(q_url(attempt, 2), **HTMX).content.decode()
     assert "<html" not in page and 'id="quiz"' in page
     assert 'id="stem" tabindex="-1" autofocus' in page
@@ -123,11 +123,15 @@ def test_the_last_answer_finishes_the_attempt_and_shows_results(client, attempt)
     for n in (1, 2, 3):
         client.post(
             a_url(attempt, n),
-            {
-                "option": right_option(attempt, n).pk
-                if n != 2
-                else attempt.question_at(n).options.filter(is_correct=False).first().pk
-            },
+            answer_form(
+                attempt,
+                n,
+                {
+                    "option": right_option(attempt, n).pk
+                    if n != 2
+                    else attempt.question_at(n).options.filter(is_correct=False).first().pk
+                },
+            ),
         )
     attempt.refresh_from_db()
     assert attempt.finished is not None and attempt.score == pytest.approx(2 / 3)
@@ -164,15 +168,17 @@ def test_bad_answer_with_htmx_is_400_and_retargets_the_form(client, attempt):
 
 def test_an_option_of_another_question_is_refused(client, attempt):
     other = attempt.question_at(2).options.get(is_correct=True)
-    assert client.post(a_url(attempt), {"option": other.pk}).status_code == 400
+    assert (
+        client.post(a_url(attempt), attempt.form_data(attempt.question_at(2), {"option": other.pk})).status_code == 400
+    )
     assert not Response.objects.exists()
 
 
 def test_a_repeated_post_is_recorded_once_and_shows_the_same_feedback(client, attempt):
     right = right_option(attempt)
     wrong = attempt.question_at(1).options.filter(is_correct=False).first()
-    first = client.post(a_url(attempt), {"option": right.pk}, **HTMX).content.decode()
-    second = client.post(a_url(attempt), {"option": wrong.pk}, **HTMX).content.decode()
+    first = client.post(a_url(attempt), answer_form(attempt, 1, {"option": right.pk}), **HTMX).content.decode()
+    second = client.post(a_url(attempt), answer_form(attempt, 1, {"option": wrong.pk}), **HTMX).content.decode()
     assert Response.objects.count() == 1 and Response.objects.get().score == 1.0
     # The same feedback; only the form's fresh CSRF token differs.
     assert "Right." in second
@@ -181,7 +187,7 @@ def test_a_repeated_post_is_recorded_once_and_shows_the_same_feedback(client, at
 
 def test_a_forged_score_field_is_ignored(client, attempt):
     wrong = attempt.question_at(1).options.filter(is_correct=False).first()
-    client.post(a_url(attempt), {"option": wrong.pk, "score": "1", "correct": "true"})
+    client.post(a_url(attempt), answer_form(attempt, 1, {"option": wrong.pk}) | {"score": "1", "correct": "true"})
     assert Response.objects.get().score == 0.0
 
 
@@ -189,7 +195,7 @@ def test_another_learners_attempt_is_404(client, learner):
     other = AttemptFactory()
     right = other.question_at(1).options.get(is_correct=True)
     assert client.get(q_url(other)).status_code == 404
-    assert client.post(a_url(other), {"option": right.pk}).status_code == 404
+    assert client.post(a_url(other), answer_form(other, 1, {"option": right.pk})).status_code == 404
     assert client.get(reverse("results", args=[other.pk])).status_code == 404
     assert not Response.objects.exists()
 
@@ -231,14 +237,15 @@ def test_every_kind_can_be_answered_through_the_form(client, learner):
     for n in range(1, 6):
         q = attempt.question_at(n)
         options = list(q.options.all())
+        keys = attempt.keys_for(q)
         if q.kind == "matrix":
-            data = {f"row-{o.pk}": q.columns.index(o.answer) for o in options}
+            data = {f"row-{keys(o.pk)}": keys.column(q.columns.index(o.answer)) for o in options}
         elif q.kind == "ordering":
-            data = {f"place-{o.pk}": o.position for o in options}
+            data = {f"place-{keys(o.pk)}": o.position for o in options}
         elif q.kind == "cloze":
-            data = {f"blank-{o.blank}": o.pk for o in options if o.is_correct}
+            data = {f"blank-{o.blank}": keys(o.pk) for o in options if o.is_correct}
         else:
-            data = {"option": [o.pk for o in options if o.is_correct]}
+            data = {"option": [keys(o.pk) for o in options if o.is_correct]}
         assert client.post(a_url(attempt, n), data).status_code == 302
     assert list(Response.objects.values_list("score", flat=True)) == [1.0] * 5
     page = client.get(q_url(attempt, 2)).content.decode()
@@ -249,7 +256,7 @@ def test_question_page_queries_are_fixed(client, attempt, django_assert_num_quer
     # session, user, attempt, question, its options and citations, response, flags
     with django_assert_num_queries(8):
         client.get(q_url(attempt))
-    client.post(a_url(attempt), {"option": right_option(attempt).pk})
+    client.post(a_url(attempt), answer_form(attempt, 1, {"option": right_option(attempt).pk}))
     # the question's options and citations now come from the per-process cache
     with django_assert_num_queries(6):
         client.get(q_url(attempt))
@@ -259,11 +266,11 @@ def test_answer_post_queries_are_fixed(client, attempt, django_assert_num_querie
     # session, user, attempt, question (its parts cached), saved response?,
     # savepoint, answers so far (count and last time), insert, review card read
     # + write, release, flags (for the feedback page)
-    right = right_option(attempt)
+    data = answer_form(attempt, 1, {"option": right_option(attempt).pk})
     with django_assert_num_queries(12):
-        client.post(a_url(attempt), {"option": right.pk}, **HTMX)
+        client.post(a_url(attempt), data, **HTMX)
     with django_assert_num_queries(6):  # a repeat reads the saved response
-        client.post(a_url(attempt), {"option": right.pk}, **HTMX)
+        client.post(a_url(attempt), data, **HTMX)
 
 
 def test_a_new_version_of_a_question_shows_at_once(client, attempt):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Response, ReviewCard
 from quizzes.progress import BankProgress
-from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.factories import QuestionFactory, TopicFactory, UserFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_an_unfinished_practice_resumes_on_another_device(client):
     client.post(reverse("start", args=[topic.slug]), {"count": 5})
     attempt = Attempt.objects.get()
     option = attempt.question_at(1).options.get(is_correct=True)
-    client.post(reverse("answer", args=[attempt.pk, 1]), {"option": option.pk})
+    client.post(reverse("answer", args=[attempt.pk, 1]), answer_form(attempt, 1, {"option": option.pk}))
 
     other_device = client.__class__()
     other_device.force_login(user)

@@ -71,15 +71,15 @@ def csrf(html: str) -> str:
 
 
 def answer_for(html: str) -> dict:
-    """Some valid answer for whatever kind of question the page shows."""
-    if m := re.search(r'name="option" value="(\d+)"', html):
+    """Some valid answer for whatever kind of question the page shows (parts have opaque keys)."""
+    if m := re.search(r'name="option" value="(k[0-9a-f]+)"', html):
         return {"option": m.group(1)}
-    if rows := sorted(set(re.findall(r'name="(row-\d+)"', html))):
-        return {row: "0" for row in rows}
-    if places := re.findall(r'name="(place-\d+)"', html):
+    if rows := re.findall(r'name="(row-k[0-9a-f]+)" value="(k[0-9a-f]+)"', html):
+        return dict(reversed(rows))  # one column per row (the first of each)
+    if places := re.findall(r'name="(place-k[0-9a-f]+)"', html):
         return {place: str(i) for i, place in enumerate(places, start=1)}
     blanks = re.findall(r'<select name="(blank-\d+)"[^>]*>(.*?)</select>', html, re.S)
-    return {name: re.search(r'<option value="(\d+)"', options).group(1) for name, options in blanks}
+    return {name: re.search(r'<option value="(k[0-9a-f]+)"', options).group(1) for name, options in blanks}
 
 
 def start(url: str) -> tuple[requests.Session, int]:

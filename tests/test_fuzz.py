@@ -21,8 +21,11 @@ def setup(db):
     user = UserFactory()
     questions = [QuestionFactory(kind=kind) for kind in KINDS]
     attempt = AttemptFactory(user=user, question_ids=[q.pk for q in questions])
+    # Real part keys of this attempt (and raw ids, which must never be accepted) to draw from.
     option_ids = [str(pk) for q in questions for pk in q.options.values_list("pk", flat=True)]
-    return user, attempt, option_ids
+    keys = [attempt.keys_for(q)(pk) for q in questions for pk in q.options.values_list("pk", flat=True)]
+    columns = [attempt.keys_for(q).column(i) for q in questions for i in range(len(q.columns))]
+    return user, attempt, option_ids + keys + columns
 
 
 def field_names(option_ids):
@@ -39,7 +42,7 @@ def field_values(option_ids):
         st.sampled_from(option_ids),
         st.integers(min_value=-(2**63), max_value=2**63).map(str),
         st.text(max_size=40),
-        st.sampled_from(["", "0", "1", "2", "3", "NaN", "1e9", "null", "[1,2]", "{}", "\x00", "١"]),
+        st.sampled_from(["", "0", "1", "2", "3", "NaN", "1e9", "null", "[1,2]", "{}", "\x00", "١", "²", "9" * 25]),
     )
 
 
@@ -59,7 +62,7 @@ def test_random_form_payloads(setup, data, number):
         form.setlist(key, values)
     question = attempt.question_at(number)
     try:
-        question.parse_answer(form)
+        question.parse_answer(form, attempt.keys_for(question))
         valid = True
     except AnswerError:
         valid = False

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Attempt
-from tests.factories import QuestionFactory, TopicFactory
+from tests.factories import QuestionFactory, TopicFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,9 @@ def test_patient_feedback_leads_with_plain_words_and_no_score(client, topic):
     attempt = Attempt.objects.get()
     question = attempt.question_at(1)
     wrong = question.options.filter(is_correct=False).first()
-    html = client.post(reverse("answer", args=[attempt.pk, 1]), {"option": wrong.pk}, follow=True).content.decode()
+    html = client.post(
+        reverse("answer", args=[attempt.pk, 1]), answer_form(attempt, 1, {"option": wrong.pk}), follow=True
+    ).content.decode()
     assert "Good question to learn from." in html and question.plain_explanation in html
     assert "Score" not in html and "Not quite" not in html and "0%" not in html
     assert "More about each answer" in html and "Check my answer" not in html
@@ -55,7 +57,7 @@ def test_patient_results_have_no_percentage(client, topic):
     attempt = Attempt.objects.get()
     for n in range(1, 6):
         option = attempt.question_at(n).options.filter(is_correct=False).first()
-        client.post(reverse("answer", args=[attempt.pk, n]), {"option": option.pk})
+        client.post(reverse("answer", args=[attempt.pk, n]), answer_form(attempt, n, {"option": option.pk}))
     html = client.get(reverse("results", args=[attempt.pk])).content.decode()
     assert "You looked at 5 of 5 questions. Thank you for taking the time." in html
     assert "%" not in html.split("<main")[1].split("</main>")[0]

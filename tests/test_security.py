@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt, Flag, Option, Response, Topic
-from tests.factories import AttemptFactory, PassageFactory, QuestionFactory, TopicFactory, UserFactory
+from tests.factories import AttemptFactory, PassageFactory, QuestionFactory, TopicFactory, UserFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_another_learners_work_is_404_everywhere(client):
     option = other.question_at(1).options.first()
     for method, name, args, data in [
         ("get", "question", [other.pk, 1], {}),
-        ("post", "answer", [other.pk, 1], {"option": option.pk}),
+        ("post", "answer", [other.pk, 1], answer_form(other, 1, {"option": option.pk})),
         ("get", "results", [other.pk], {}),
         ("get", "review", [other.pk], {}),
         ("post", "submit_exam", [other.pk], {}),
@@ -159,7 +159,7 @@ def test_authored_text_is_escaped_on_every_page(client):
     attempt = Attempt.objects.create(user=user, topic=topic, question_ids=[q.pk for q in questions], seed=2)
     pages = [reverse("home"), reverse("build"), reverse("check"), reverse("question", args=[attempt.pk, 1])]
     right = questions[0].options.get(is_correct=True)
-    client.post(reverse("answer", args=[attempt.pk, 1]), {"option": right.pk})
+    client.post(reverse("answer", args=[attempt.pk, 1]), answer_form(attempt, 1, {"option": right.pk}))
     pages += [reverse("question", args=[attempt.pk, n]) for n in range(1, 5)] + [
         reverse("results", args=[attempt.pk]),
         reverse("review", args=[attempt.pk]),

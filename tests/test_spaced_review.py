@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt, ReviewCard
-from tests.factories import AttemptFactory, QuestionFactory
+from tests.factories import AttemptFactory, QuestionFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 START = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
@@ -18,7 +18,7 @@ def answer(client, attempt, n, correct, after_seconds=40):
     """Answer question n after thinking for a while (fast right answers count as Easy)."""
     option = attempt.question_at(n).options.filter(is_correct=correct).first()
     with time_machine.travel(START + timedelta(seconds=after_seconds * n), tick=False):
-        client.post(reverse("answer", args=[attempt.pk, n]), {"option": option.pk})
+        client.post(reverse("answer", args=[attempt.pk, n]), answer_form(attempt, n, {"option": option.pk}))
 
 
 def test_answers_schedule_reviews_by_rating(client, learner):
@@ -72,7 +72,7 @@ def test_reviewing_again_pushes_the_card_further(client, learner):
     review = Attempt.objects.get(mode="review")
     option = review.question_at(1).options.get(is_correct=True)
     with time_machine.travel(first_due + timedelta(minutes=2)):
-        client.post(reverse("answer", args=[review.pk, 1]), {"option": option.pk})
+        client.post(reverse("answer", args=[review.pk, 1]), answer_form(review, 1, {"option": option.pk}))
     card = ReviewCard.objects.get()
     assert card.reviews == 2 and (card.due - first_due).days >= 8
 
