@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Value
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -333,10 +333,26 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("question", "comment", "user", "created", "resolved")
+    # Every instructor looks after the one shared bank, so every report is theirs to read and resolve; who wrote it
+    # is learner data, named only to an instructor who teaches that learner.
+    list_display = ("question", "comment", "reporter", "created", "resolved")
     list_filter = ("resolved",)
     list_editable = ("resolved",)
-    readonly_fields = ("question", "user", "comment", "created")
+    fields = ("question", "reporter", "comment", "created", "resolved")
+    readonly_fields = ("question", "reporter", "comment", "created")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return qs.annotate(taught=Value(True))
+        taught = Membership.objects.filter(user=OuterRef("user"), cohort__owner=request.user)
+        return qs.annotate(taught=Exists(taught))
+
+    @admin.display(description="reporter")
+    def reporter(self, obj: Report) -> str:
+        if obj.user is None:
+            return "A visitor"
+        return obj.user.get_username() if obj.taught else "A learner outside your cohorts"
 
 
 class MembershipInline(admin.TabularInline):
@@ -347,7 +363,11 @@ class MembershipInline(admin.TabularInline):
 
 
 class OwnCohortsMixin:
-    """Instructors see and change only their own cohorts (superusers see all)."""
+    """Instructors see and change only what belongs to their own cohorts (superusers see all).
+
+    Lists, change, history and delete pages all go through get_queryset, so anything outside it is answered as
+    if it did not exist, whether reached from a list or by typing its address.
+    """
 
     cohort_path = "cohort__owner"
 
@@ -406,7 +426,11 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(OwnCohortsMixin, admin.ModelAdmin):
+    # An instructor reads the work their cohorts were set, as the gradebook shows it, answer by answer: not a
+    # learner's own practice, not the work a learner did for another instructor's cohort, not anonymous visitors'.
+    # Scoping keeps that view where instructors look for it; the responses are inline, so they follow the attempt.
+    cohort_path = "assignment__cohort__owner"
     list_display = ("pk", "user", "topic", "mode", "started", "finished", "score")
     list_filter = ("mode", "topic")
     list_select_related = ("user", "topic")
