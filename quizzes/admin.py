@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -333,8 +333,7 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    # Every instructor looks after the one shared bank, so every report is theirs to read and resolve; who wrote it
-    # is learner data, named only to an instructor who teaches that learner.
+    # Every report is listed; the reporter is named only to their own instructors (see ReportQuerySet.shown_to).
     list_display = ("question", "comment", "reporter", "created", "resolved")
     list_filter = ("resolved",)
     list_editable = ("resolved",)
@@ -342,17 +341,11 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ("question", "reporter", "comment", "created")
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("user")
-        if request.user.is_superuser:
-            return qs.annotate(taught=Value(True))
-        taught = Membership.objects.filter(user=OuterRef("user"), cohort__owner=request.user)
-        return qs.annotate(taught=Exists(taught))
+        return super().get_queryset(request).shown_to(request.user)
 
     @admin.display(description="reporter")
     def reporter(self, obj: Report) -> str:
-        if obj.user is None:
-            return "A visitor"
-        return obj.user.get_username() if obj.taught else "A learner outside your cohorts"
+        return obj.reporter
 
 
 class MembershipInline(admin.TabularInline):

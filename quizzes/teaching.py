@@ -309,8 +309,9 @@ def reports(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Marked as dealt with.")
         return redirect("teach_reports")
     open_reports = (
-        Report.objects.filter(resolved=False)
-        .select_related("question", "user")
+        Report.objects.shown_to(request.user)
+        .filter(resolved=False)
+        .select_related("question")
         .prefetch_related(
             Prefetch(
                 "question__citations",

@@ -159,6 +159,11 @@ def test_reports_name_only_learners_the_instructor_teaches(world):
     page = world["ann"].get(change_url(report)).content.decode()
     assert "Bob&#x27;s learner" in page and "bob-learner" not in page
     assert "bob-learner" in world["bob"].get(change_url(report)).content.decode()
+    # the teaching pages' list of reports names them the same way
+    page = world["ann"].get(reverse("teach_reports")).content.decode()
+    assert "Bob&#x27;s learner" in page and "ann-learner" in page and "bob-learner" not in page
+    assert "A learner outside your cohorts" in page
+    assert "bob-learner" in world["bob"].get(reverse("teach_reports")).content.decode()
 
 
 def test_a_superuser_still_sees_everything(world):
