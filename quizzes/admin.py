@@ -333,10 +333,19 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("question", "comment", "user", "created", "resolved")
+    # Every report is listed; the reporter is named only to their own instructors (see ReportQuerySet.shown_to).
+    list_display = ("question", "comment", "reporter", "created", "resolved")
     list_filter = ("resolved",)
     list_editable = ("resolved",)
-    readonly_fields = ("question", "user", "comment", "created")
+    fields = ("question", "reporter", "comment", "created", "resolved")
+    readonly_fields = ("question", "reporter", "comment", "created")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).shown_to(request.user)
+
+    @admin.display(description="reporter")
+    def reporter(self, obj: Report) -> str:
+        return obj.reporter
 
 
 class MembershipInline(admin.TabularInline):
@@ -347,7 +356,11 @@ class MembershipInline(admin.TabularInline):
 
 
 class OwnCohortsMixin:
-    """Instructors see and change only their own cohorts (superusers see all)."""
+    """Instructors see and change only what belongs to their own cohorts (superusers see all).
+
+    Lists, change, history and delete pages all go through get_queryset, so anything outside it is answered as
+    if it did not exist, whether reached from a list or by typing its address.
+    """
 
     cohort_path = "cohort__owner"
 
@@ -406,7 +419,11 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(OwnCohortsMixin, admin.ModelAdmin):
+    # An instructor reads the work their cohorts were set, as the gradebook shows it, answer by answer: not a
+    # learner's own practice, not the work a learner did for another instructor's cohort, not anonymous visitors'.
+    # Scoping keeps that view where instructors look for it; the responses are inline, so they follow the attempt.
+    cohort_path = "assignment__cohort__owner"
     list_display = ("pk", "user", "topic", "mode", "started", "finished", "score")
     list_filter = ("mode", "topic")
     list_select_related = ("user", "topic")

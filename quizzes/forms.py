@@ -4,8 +4,37 @@ from django.contrib.auth.models import User
 
 from quizzes.models import Audience, Profile, Question, Topic
 
+# The largest id any of our tables holds on SQLite and PostgreSQL alike (a 32-bit serial). A larger number names
+# nothing, and asking the database about it overflows (SQLite) or raises (PostgreSQL, beyond bigint).
+MAX_ID = 2**31 - 1
+
 QUESTION_COUNTS = [(5, "5 questions"), (10, "10 questions"), (20, "20 questions")]
 COUNT_ERROR = {"invalid_choice": "Choose 5, 10 or 20 questions.", "required": "Choose 5, 10 or 20 questions."}
+
+
+def positive_int(value: object, upper: int = MAX_ID) -> int | None:
+    """A whole number from 1 to `upper` written in ASCII digits, or None for anything else.
+
+    Views read ids and page numbers from query strings and posts through this. str.isdigit() is true of "²" (which int()
+    refuses) and of "٣" (which int() reads as 3), so only ASCII decimal digits count; "-1", "1e5", " 1" and ""
+    are not whole numbers a link of ours would send.
+    """
+    # The length check comes first so that int() never reads thousands of digits (it refuses over 4,300).
+    if not isinstance(value, str) or len(value) > len(str(upper)) or not (value.isascii() and value.isdecimal()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= upper else None
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Objects chosen by id, where an id that is not one of ours is a clear error before any query is made."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if positive_int(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})  # fmt: skip
+        return super()._check_values(value)
 
 
 class StartForm(forms.Form):
@@ -34,12 +63,16 @@ class BuilderForm(forms.Form):
     ]
     MINUTES = [(10, "10 minutes"), (20, "20 minutes"), (30, "30 minutes"), (60, "60 minutes")]
 
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsField(
         label="Banks",
         queryset=Topic.objects.with_published_counts(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked for every bank.",
+        error_messages={
+            "invalid_pk_value": "Choose banks from the list.",
+            "invalid_choice": "Choose banks from the list.",
+        },
     )
     kinds = forms.MultipleChoiceField(
         label="Kinds of question", choices=Question.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -1153,6 +1153,19 @@ class Assignment(models.Model):
         return random.sample(ids, min(self.count, len(ids)))
 
 
+class ReportQuerySet(models.QuerySet):
+    def shown_to(self, user) -> ReportQuerySet:
+        """Every report, marked `taught` where `user` may know who wrote it: a learner in a cohort they run.
+
+        Every instructor looks after the one shared bank, so every report is theirs to read and resolve; who
+        wrote it is learner data, and only the learner's own instructors (and superusers) see that.
+        """
+        qs = self.select_related("user")
+        if user.is_superuser:
+            return qs.annotate(taught=models.Value(True))
+        return qs.annotate(taught=Exists(Membership.objects.filter(user=OuterRef("user"), cohort__owner=user)))
+
+
 class Report(models.Model):
     """A learner's note that a question may be wrong, for instructors to look into."""
 
@@ -1162,8 +1175,17 @@ class Report(models.Model):
     created = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["resolved", "-created"]
 
     def __str__(self) -> str:
         return f"Report on {self.question}: {self.comment[:60]}"
+
+    @property
+    def reporter(self) -> str:
+        """Who wrote it, as the instructor reading may know them (from Report.objects.shown_to)."""
+        if self.user_id is None:
+            return "A visitor"
+        return self.user.get_username() if getattr(self, "taught", False) else "A learner outside your cohorts"

@@ -15,10 +15,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Avg, Count, Min, Prefetch, Subquery, Sum
 from django.db.models.fields.json import KT
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from quizzes.forms import positive_int
 from quizzes.models import AnswerKeys, Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
 
 instructor_required = permission_required("quizzes.view_cohort", raise_exception=True)
@@ -113,8 +114,8 @@ def _gradebook(cohort: Cohort, sort: str) -> tuple[list, list[Row]]:
         rows.append(row)
     key, _, direction = sort.partition(":")
     score_of = None
-    if key.startswith("a") and key[1:].isdigit():
-        index = next((i for i, a in enumerate(assignments) if a.pk == int(key[1:])), None)
+    if key.startswith("a") and (assignment_id := positive_int(key[1:])):
+        index = next((i for i, a in enumerate(assignments) if a.pk == assignment_id), None)
         if index is not None:
             score_of = lambda r: r.cells[index].score  # noqa: E731
     elif key == "mean":
@@ -269,8 +270,8 @@ def item_analysis(request: HttpRequest) -> HttpResponse:
     topics = Topic.objects.all()
     cohorts = _own_cohorts(request)
     topic = topics.filter(slug=request.GET.get("topic", "")).first() or topics.first()
-    cohort_id = request.GET.get("cohort", "")
-    cohort = cohorts.filter(pk=int(cohort_id)).first() if cohort_id.isdigit() else None
+    cohort_id = positive_int(request.GET.get("cohort"))  # anything else means every learner
+    cohort = cohorts.filter(pk=cohort_id).first() if cohort_id else None
     questions = (
         Question.objects.filter(topic=topic)
         .exclude(status=Question.Status.DRAFT)
@@ -299,15 +300,18 @@ def reports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("quizzes.change_report"):
             return HttpResponse(status=403)
-        pk = request.POST.get("report", "")
-        report = get_object_or_404(Report, pk=int(pk) if pk.isdigit() else 0)
+        pk = positive_int(request.POST.get("report"))
+        if pk is None:
+            raise Http404("No such report.")
+        report = get_object_or_404(Report, pk=pk)
         report.resolved = True
         report.save(update_fields=["resolved"])
         messages.success(request, "Marked as dealt with.")
         return redirect("teach_reports")
     open_reports = (
-        Report.objects.filter(resolved=False)
-        .select_related("question", "user")
+        Report.objects.shown_to(request.user)
+        .filter(resolved=False)
+        .select_related("question")
         .prefetch_related(
             Prefetch(
                 "question__citations",

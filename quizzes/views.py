@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from quizzes import progress as learner_progress
-from quizzes.forms import BuilderForm, ProfileForm, SignupForm, StartForm
+from quizzes.forms import BuilderForm, ProfileForm, SignupForm, StartForm, positive_int
 from quizzes.models import (
     AnswerError,
     Assignment,
@@ -521,9 +521,9 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     published = Q(citations__question__status=Question.Status.PUBLISHED)
     passages = list(source.passages.annotate(cited_by=Count("citations__question", filter=published, distinct=True)))
     cite = None
-    if (cite_id := request.GET.get("cite", "")).isdigit():
+    if cite_id := positive_int(request.GET.get("cite")):  # an unknown cite shows the source unmarked
         cite = (
-            Citation.objects.filter(pk=int(cite_id), passage__source=source, question__status=Question.Status.PUBLISHED)
+            Citation.objects.filter(pk=cite_id, passage__source=source, question__status=Question.Status.PUBLISHED)
             .select_related("passage")
             .first()
         )
@@ -570,6 +570,5 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
     Attempt.objects.filter(user=request.user).close_expired()
-    page = request.GET.get("page", "1")
-    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    page = positive_int(request.GET.get("page"), upper=10_000) or 1  # no one pages back 200,000 practices
     return render(request, "quizzes/progress.html", learner_progress.dashboard(request.user, page=page))
