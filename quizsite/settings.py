@@ -73,12 +73,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock an account (and, separately, an address) for 15 minutes after 5 failed logins in a row.
+# Lock a username at one address for 15 minutes after 5 failed logins. Counting the pair, not each on its own,
+# means a success resets only that pair's failures (logging into one's own account cannot wipe the failures
+# recorded against another's) and one person's typos cannot lock out a whole class behind one school address.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_CLIENT_IP_CALLABLE = "quizzes.throttle.client_ip"
+# An address guessing many usernames a few times each: all its logins wait out the cool-off after this many
+# failures (quizzes.throttle.login_address_limit). Generous, as a class shares one school address.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the peer address is the client's).
+# Read for login throttling and rate limits; a wrong count lets clients pick their own address, or makes the
+# proxy's address everyone's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "quizsite.urls"
 WSGI_APPLICATION = "quizsite.wsgi.application"
