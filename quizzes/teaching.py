@@ -151,6 +151,18 @@ def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "teach/gradebook.html", context)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(text: str) -> str:
+    """Text a spreadsheet would take for a formula (a learner could be called =HYPERLINK(...)) is kept as text.
+
+    OWASP's advice for CSV injection: a leading single quote. Only text cells go through here; numbers such as
+    scores stay numbers.
+    """
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 @login_required
 @instructor_required
 @require_GET
@@ -163,9 +175,9 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     header = ["learner"]
     for a in assignments:
         header += [f"{a.title}: score %", f"{a.title}: answered", f"{a.title}: minutes", f"{a.title}: status"]
-    writer.writerow(header)
+    writer.writerow([_text_cell(h) for h in header])
     for row in rows:
-        line = [row.user.get_username()]
+        line = [_text_cell(row.user.get_username())]
         for c in row.cells:
             score = "" if c.score is None else f"{c.score * 100:.0f}"
             line += [score, f"{c.answered}/{c.total}", f"{c.seconds / 60:.1f}", c.status]
