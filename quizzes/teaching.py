@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Min, Prefetch, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes.models import Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
@@ -127,6 +128,7 @@ def _gradebook(cohort: Cohort, sort: str) -> tuple[list, list[Row]]:
     return assignments, rows
 
 
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET
@@ -163,6 +165,7 @@ def _text_cell(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET
@@ -185,6 +188,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET

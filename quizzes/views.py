@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -97,6 +98,8 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 # -- pages -----------------------------------------------------------------------
+# Pages that show a learner's own work carry never_cache (Cache-Control: private, no-store): a shared computer's
+# browser or a proxy must not keep or replay them.
 
 
 def _home_context(request: HttpRequest) -> dict:
@@ -121,6 +124,7 @@ def _home_context(request: HttpRequest) -> dict:
     }
 
 
+@never_cache
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", _home_context(request))
@@ -215,6 +219,7 @@ def _given(question: Question, answer: dict) -> dict:
     return {}
 
 
+@never_cache
 @require_GET
 def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -236,6 +241,7 @@ def _refuse(request: HttpRequest, context: dict, message: str, status: int) -> H
     return render(request, "quizzes/question.html", context, status=status)
 
 
+@never_cache
 @require_POST
 def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -275,6 +281,7 @@ def submit_exam(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review", attempt.pk)
 
 
+@never_cache
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -297,6 +304,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Every question of an attempt with the learner's answer, the right answer, rationales and citations."""
@@ -419,6 +427,7 @@ def toggle_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_safe_next(request, reverse("home")))
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -579,6 +588,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+@never_cache
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
