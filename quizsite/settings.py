@@ -90,6 +90,16 @@ LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "5
 # proxy's address everyone's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Forms anyone can post, limited per client address and per browser session (quizzes.throttle); fixed windows
+# of "count/period" with s, m, h or d. The address limits are for a class of 30 or more behind one school
+# address; a session is one browser. Counted in the default cache: see CACHES below.
+THROTTLE_RATES = {
+    "signup": {"address": "60/h", "session": "10/h"},
+    "join": {"address": "300/h", "session": "30/h"},  # join codes: POST /join/ and /join/<code>/
+    "start": {"address": "600/h", "session": "60/h"},  # practices and checks started without an account
+    "report": {"address": "100/h", "session": "20/h"},  # reports sent without an account
+}
+
 ROOT_URLCONF = "quizsite.urls"
 WSGI_APPLICATION = "quizsite.wsgi.application"
 ASGI_APPLICATION = "quizsite.asgi.application"
@@ -126,6 +136,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at
+# most W times looser; the login limits need no cache (axes keeps them in the database).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quiz"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

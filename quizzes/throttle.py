@@ -89,35 +89,31 @@ def _wait_text(seconds: int) -> str:
 
 
 def too_many(request: HttpRequest, seconds: int, what: str) -> HttpResponse:
-    response = render(
-        request,
-        "throttled.html",
-        {"what": what, "wait": _wait_text(seconds)},
-        status=429,
-    )
+    response = render(request, "throttled.html", {"what": what, "wait": _wait_text(seconds)}, status=429)
     response["Retry-After"] = str(seconds)
     return response
 
 
-def throttle(scope: str, *, methods: tuple[str, ...] = ("POST",), anonymous_only: bool = False) -> Callable:
-    """Limit a view per client address and per browser session, with the rates in settings.THROTTLE_RATES[scope].
+def throttle(scope: str, what: str, *, methods: tuple[str, ...] = ("POST",), anonymous_only: bool = False) -> Callable:
+    """Limit a view per client address and per browser session, at the rates in settings.THROTTLE_RATES[scope].
 
-    Only the given methods count. With anonymous_only, logged-in learners are
-    not counted (their work is tied to an account, and the address limit
-    would otherwise fall on a whole class behind one school address).
+    `what` finishes the sentence "You have ... too often". Only the given
+    methods count. With anonymous_only, logged-in learners are not counted:
+    their work is tied to an account, and a whole class shares one address.
+    A visitor without a session yet is counted by address alone.
     """
-    rates = settings.THROTTLE_RATES[scope]
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in methods or (anonymous_only and request.user.is_authenticated):
                 return view(request, *args, **kwargs)
+            rates = settings.THROTTLE_RATES[scope]
             waits = [_hit(f"{scope}:address", client_ip(request), rates["address"])]
             if (key := _session_key(request)) is not None:
                 waits.append(_hit(f"{scope}:session", key, rates["session"]))
             if wait := max(waits):
-                return too_many(request, wait, rates.get("what", "this"))
+                return too_many(request, wait, what)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -38,6 +38,7 @@ from quizzes.models import (
     Topic,
     exam_deadline,
 )
+from quizzes.throttle import throttle
 
 PATIENT_SET_SIZE = 5
 REVIEW_BATCH = 20
@@ -130,6 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", _home_context(request))
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
@@ -156,6 +158,7 @@ def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpRespo
     return redirect("question", attempt.pk, 1)
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A practice of exactly the published questions that cite one passage."""
@@ -350,6 +353,7 @@ def _builder_questions(request: HttpRequest, data: dict):
     return qs
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_http_methods(["GET", "POST"])
 def build(request: HttpRequest) -> HttpResponse:
     """The quiz builder: GET counts the matching questions, POST starts the quiz."""
@@ -382,6 +386,7 @@ def build(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/build.html", {"form": form, "matches": matches}, status=status)
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def practise_mistakes(request: HttpRequest) -> HttpResponse:
     ids = list(Question.objects.published().last_answered_wrong(_owned_responses(request)).values_list("pk", flat=True))
@@ -446,6 +451,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle("join", "tried join codes", methods=("GET", "POST"))
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     cohort = get_object_or_404(Cohort, join_code=code.strip().upper())
@@ -458,6 +464,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@throttle("join", "tried join codes", methods=("POST",))
 @require_POST
 def join_with_code(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip().upper()
@@ -495,6 +502,7 @@ def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@throttle("report", "sent reports without an account", anonymous_only=True)
 @require_POST
 def report_question(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), pk=pk)
@@ -518,6 +526,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/check.html", {"topics": topics, "set_size": PATIENT_SET_SIZE})
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def start_check(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
@@ -574,6 +583,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # -- accounts and progress -------------------------------------------------------
 
 
+@throttle("signup", "tried to sign up")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
