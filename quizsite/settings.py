@@ -146,7 +146,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Length alone lets "aaaaaaaaaaaa" through: zxcvbn estimates how guessable a password is (repeats,
+    # sequences, keyboard patterns, common words and names, the username).
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score from 0 to 4; 3 is "safely unguessable" for an online attacker and hard offline.
+PASSWORD_MINIMAL_STRENGTH = 3
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "progress"
 LOGOUT_REDIRECT_URL = "home"

@@ -98,6 +98,10 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(ASCIIUsernameValidator(message=self.ASCII_ONLY))
 
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # Say what is wrong with a password beside the field it was typed in, not beside its confirmation.
+        super().validate_password_for_user(user, password_field_name="password1")
+
     def clean_username(self) -> str:
         username = super().clean_username()  # already NFKC-normalised; None when taken in another case
         if not username:
