@@ -32,8 +32,12 @@ def bare(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Only the account pages that can work: no e-mail address is collected and no mail is sent, so there is
+    # no password reset (an instructor or admin sets a new password in the admin).
     path("accounts/login/", login_address_limit(auth_views.LoginView.as_view()), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("quizzes.urls")),
 ]
 if settings.BENCHMARK_VIEWS:
