@@ -73,12 +73,32 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock an account (and, separately, an address) for 15 minutes after 5 failed logins in a row.
+# Lock a username at one address for 15 minutes after 5 failed logins. Counting the pair, not each on its own,
+# means a success resets only that pair's failures (logging into one's own account cannot wipe the failures
+# recorded against another's) and one person's typos cannot lock out a whole class behind one school address.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_CLIENT_IP_CALLABLE = "quizzes.throttle.client_ip"
+# An address guessing many usernames a few times each: all its logins wait out the cool-off after this many
+# failures (quizzes.throttle.login_address_limit). Generous, as a class shares one school address.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the peer address is the client's).
+# Read for login throttling and rate limits; a wrong count lets clients pick their own address, or makes the
+# proxy's address everyone's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Forms anyone can post, limited per client address and per browser session (quizzes.throttle); fixed windows
+# of "count/period" with s, m, h or d. The address limits are for a class of 30 or more behind one school
+# address; a session is one browser. Counted in the default cache: see CACHES below.
+THROTTLE_RATES = {
+    "signup": {"address": "60/h", "session": "10/h"},
+    "join": {"address": "300/h", "session": "30/h"},  # join codes: POST /join/ and /join/<code>/
+    "start": {"address": "600/h", "session": "60/h"},  # practices and checks started without an account
+    "report": {"address": "100/h", "session": "20/h"},  # reports sent without an account
+}
 
 ROOT_URLCONF = "quizsite.urls"
 WSGI_APPLICATION = "quizsite.wsgi.application"
@@ -115,14 +135,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (development, small single-server use) under concurrent answers: WAL lets readers go on while one
+    # writer writes; IMMEDIATE takes the write lock when a transaction begins, so two first answers queue for it
+    # (up to the timeout, in seconds) instead of one failing with "database is locked" when its read turns into
+    # a write. PostgreSQL is the production database.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at
+# most W times looser; the login limits need no cache (axes keeps them in the database).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quiz"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Length alone lets "aaaaaaaaaaaa" through: zxcvbn estimates how guessable a password is (repeats,
+    # sequences, keyboard patterns, common words and names, the username).
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score from 0 to 4; 3 is "safely unguessable" for an online attacker and hard offline.
+PASSWORD_MINIMAL_STRENGTH = 3
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "progress"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,6 +1,9 @@
+import unicodedata
+
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import ASCIIUsernameValidator
 
 from quizzes.models import Audience, Profile, Question, Topic
 
@@ -107,7 +110,38 @@ class ProfileForm(forms.ModelForm):
         widgets = {"time_allowance": forms.RadioSelect}
 
 
+def folded(username: str) -> str:
+    """A username as it looks: compatibility forms (full-width, ligatures) unified and case folded."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
 class SignupForm(UserCreationForm):
+    """Sign-up with ASCII usernames only, so no new name can pass for another in the gradebook."""
+
+    ASCII_ONLY = "Use only English letters (a-z, A-Z), digits and the characters @ . + - _ in a username."
+    TAKEN = "A user with that username already exists."
+
     class Meta:
         model = User
         fields = ("username",)
+        field_classes = {"username": UsernameField}  # NFKC-normalises what is typed, as Django's own form does
+        help_texts = {"username": "150 characters or fewer: English letters, digits and @ . + - _ only."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(ASCIIUsernameValidator(message=self.ASCII_ONLY))
+
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # Say what is wrong with a password beside the field it was typed in, not beside its confirmation.
+        super().validate_password_for_user(user, password_field_name="password1")
+
+    def clean_username(self) -> str:
+        username = super().clean_username()  # already NFKC-normalised; None when taken in another case
+        if not username:
+            return username
+        # Accounts made before usernames were ASCII-only may still have look-alike names: compare as they look.
+        # Only those few need folding in Python; an ASCII name that matches is found by the iexact check above.
+        legacy = User.objects.exclude(username__regex=r"^[\x00-\x7f]*$").values_list("username", flat=True)
+        if any(folded(name) == folded(username) for name in legacy):
+            raise forms.ValidationError(self.TAKEN, code="unique")
+        return username

@@ -17,6 +17,7 @@ from django.db.models import Avg, Count, Min, Prefetch, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes.forms import positive_int
@@ -128,6 +129,7 @@ def _gradebook(cohort: Cohort, sort: str) -> tuple[list, list[Row]]:
     return assignments, rows
 
 
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET
@@ -152,6 +154,19 @@ def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "teach/gradebook.html", context)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(text: str) -> str:
+    """Text a spreadsheet would take for a formula (a learner could be called =HYPERLINK(...)) is kept as text.
+
+    OWASP's advice for CSV injection: a leading single quote. Only text cells go through here; numbers such as
+    scores stay numbers.
+    """
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET
@@ -164,9 +179,9 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     header = ["learner"]
     for a in assignments:
         header += [f"{a.title}: score %", f"{a.title}: answered", f"{a.title}: minutes", f"{a.title}: status"]
-    writer.writerow(header)
+    writer.writerow([_text_cell(h) for h in header])
     for row in rows:
-        line = [row.user.get_username()]
+        line = [_text_cell(row.user.get_username())]
         for c in row.cells:
             score = "" if c.score is None else f"{c.score * 100:.0f}"
             line += [score, f"{c.answered}/{c.total}", f"{c.seconds / 60:.1f}", c.status]
@@ -174,6 +189,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@never_cache  # learners' names and scores
 @login_required
 @instructor_required
 @require_GET

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -37,6 +38,7 @@ from quizzes.models import (
     Topic,
     exam_deadline,
 )
+from quizzes.throttle import throttle
 
 PATIENT_SET_SIZE = 5
 REVIEW_BATCH = 20
@@ -97,6 +99,8 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 # -- pages -----------------------------------------------------------------------
+# Pages that show a learner's own work carry never_cache (Cache-Control: private, no-store): a shared computer's
+# browser or a proxy must not keep or replay them.
 
 
 def _home_context(request: HttpRequest) -> dict:
@@ -121,11 +125,13 @@ def _home_context(request: HttpRequest) -> dict:
     }
 
 
+@never_cache
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", _home_context(request))
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
@@ -152,6 +158,7 @@ def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpRespo
     return redirect("question", attempt.pk, 1)
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A practice of exactly the published questions that cite one passage."""
@@ -201,6 +208,7 @@ def _question_context(
     return context
 
 
+@never_cache
 @require_GET
 def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -222,6 +230,7 @@ def _refuse(request: HttpRequest, context: dict, message: str, status: int) -> H
     return render(request, "quizzes/question.html", context, status=status)
 
 
+@never_cache
 @require_POST
 def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -262,6 +271,7 @@ def submit_exam(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review", attempt.pk)
 
 
+@never_cache
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -284,6 +294,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Every question of an attempt with the learner's answer, the right answer, rationales and citations."""
@@ -329,6 +340,7 @@ def _builder_questions(request: HttpRequest, data: dict):
     return qs
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_http_methods(["GET", "POST"])
 def build(request: HttpRequest) -> HttpResponse:
     """The quiz builder: GET counts the matching questions, POST starts the quiz."""
@@ -361,6 +373,7 @@ def build(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/build.html", {"form": form, "matches": matches}, status=status)
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def practise_mistakes(request: HttpRequest) -> HttpResponse:
     ids = list(Question.objects.published().last_answered_wrong(_owned_responses(request)).values_list("pk", flat=True))
@@ -406,6 +419,7 @@ def toggle_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_safe_next(request, reverse("home")))
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -424,6 +438,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle("join", "tried join codes", methods=("GET", "POST"))
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     cohort = get_object_or_404(Cohort, join_code=code.strip().upper())
@@ -436,6 +451,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@throttle("join", "tried join codes", methods=("POST",))
 @require_POST
 def join_with_code(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip().upper()
@@ -473,6 +489,7 @@ def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@throttle("report", "sent reports without an account", anonymous_only=True)
 @require_POST
 def report_question(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), pk=pk)
@@ -496,6 +513,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/check.html", {"topics": topics, "set_size": PATIENT_SET_SIZE})
 
 
+@throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def start_check(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
@@ -552,6 +570,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # -- accounts and progress -------------------------------------------------------
 
 
+@throttle("signup", "tried to sign up")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -566,6 +585,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+@never_cache
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:

@@ -44,13 +44,7 @@ def test_answers_given_before_signing_up_are_kept(client):
     assert "You have answered 1 question and got 1 fully right." in page
 
 
-def test_login_claims_the_sessions_attempts(client):
-    user = UserFactory()
-    topic = TopicFactory()
-    QuestionFactory(topic=topic)
-    client.post(reverse("start", args=[topic.slug]), {"count": 5})
-    client.post(reverse("login"), {"username": user.username, "password": "correct-horse-battery"})
-    assert Attempt.objects.get().user == user
+# Logging in claims the visitor's attempts and flags: tests/test_security_claim.py.
 
 
 def test_login_with_a_wrong_password_says_so(client):
