@@ -20,7 +20,8 @@ def assert_not_stored(response, label: str) -> None:
 def test_a_learners_pages_are_private_and_not_stored(client, learner):
     attempt = AttemptFactory(user=learner)
     option = attempt.question_at(1).options.get(is_correct=True)
-    answered = client.post(reverse("answer", args=[attempt.pk, 1]), {"option": option.pk}, HTTP_HX_REQUEST="true")
+    data = attempt.form_data(attempt.question_at(1), {"option": option.pk})
+    answered = client.post(reverse("answer", args=[attempt.pk, 1]), data, HTTP_HX_REQUEST="true")
     assert answered.status_code == 200
     assert_not_stored(answered, "answer")
     pages = {

@@ -23,7 +23,7 @@ def practise_and_flag_as_a_visitor(client) -> tuple[Attempt, int]:
     started = client.post(reverse("start", args=[topic.slug]), {"count": 5})
     pk, number = map(int, re.fullmatch(r"/attempts/(\d+)/questions/(\d+)/", started["Location"]).groups())
     page = client.get(started["Location"]).content.decode()
-    option = re.search(r'name="option" value="(\d+)"', page).group(1)
+    option = re.search(r'name="option" value="(k[0-9a-f]+)"', page).group(1)
     assert client.post(reverse("answer", args=[pk, number]), {"option": option}).status_code == 302
     flagged = int(re.search(r'action="/questions/(\d+)/flag/"', page).group(1))
     assert client.post(reverse("toggle_flag", args=[flagged]), {"next": started["Location"]}).status_code == 302
