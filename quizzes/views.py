@@ -317,7 +317,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 "number": n,
                 "question": question,
                 "response": response,
-                "parts": question.feedback(response.answer if response else {}),
+                # While the attempt is open, an unanswered question shows nothing of its key:
+                # reading the review first must not be a way to score without knowing.
+                "parts": None
+                if response is None and attempt.finished is None
+                else question.feedback(response.answer if response else {}),
             }
         )
     return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
