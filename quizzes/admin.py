@@ -351,7 +351,7 @@ class ReportAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ("user", "joined")
+    fields = ("user", "joined", "time_allowance")
     readonly_fields = ("user", "joined")
 
 

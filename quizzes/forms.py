@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
 
-from quizzes.models import Audience, Profile, Question, Topic
+from quizzes.models import Audience, Membership, Profile, Question, Topic
 
 # The largest id any of our tables holds on SQLite and PostgreSQL alike (a 32-bit serial). A larger number names
 # nothing, and asking the database about it overflows (SQLite) or raises (PostgreSQL, beyond bigint).
@@ -102,11 +102,21 @@ class BuilderForm(forms.Form):
     )
 
 
+class AccommodationForm(forms.ModelForm):
+    """The extra time an instructor grants one learner on the class's timed assignments."""
+
+    class Meta:
+        model = Membership
+        fields = ("time_allowance",)
+        labels = {"time_allowance": "Time allowance on this class's timed assignments"}
+        widgets = {"time_allowance": forms.RadioSelect}
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ("time_allowance",)
-        labels = {"time_allowance": "Time allowance for timed exams"}
+        labels = {"time_allowance": "Time allowance for the practice exams I build"}
         widgets = {"time_allowance": forms.RadioSelect}
 
 

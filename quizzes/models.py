@@ -763,6 +763,12 @@ class AttemptQuerySet(models.QuerySet):
     def unfinished(self) -> AttemptQuerySet:
         return self.filter(finished__isnull=True)
 
+    def open_exams(self, now=None) -> AttemptQuerySet:
+        """Exams still running: not finished and not past their deadline."""
+        return self.filter(mode=Attempt.Mode.EXAM, finished__isnull=True).filter(
+            Q(deadline__isnull=True) | Q(deadline__gt=now or timezone.now())
+        )
+
     def close_expired(self, now=None) -> int:
         """Finish every exam whose deadline has passed, scored as it stands.
 
@@ -832,6 +838,9 @@ class Attempt(models.Model):
     def shows_feedback(self) -> bool:
         """Exams keep every answer's feedback back until the exam is over."""
         return not self.is_exam or self.finished is not None
+
+    def is_exam_open(self, now=None) -> bool:
+        return self.is_exam and self.is_open(now)
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -1007,6 +1016,14 @@ class ReviewCard(models.Model):
 
 
 class ResponseQuerySet(models.QuerySet):
+    def counted(self) -> ResponseQuerySet:
+        """Answers that may count in pools, dashboards and statistics: all but those of unfinished exams.
+
+        An exam's saved answers can change until it ends; counting them earlier would let a learner try each
+        option and watch a count move (quizzes/visibility.py).
+        """
+        return self.exclude(attempt__mode=Attempt.Mode.EXAM, attempt__finished__isnull=True)
+
     def accuracy_by_topic(self):
         """Per bank: answers given, mean score and answers fully right, in one query."""
         return (
@@ -1091,6 +1108,13 @@ class Membership(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     joined = models.DateTimeField(default=timezone.now)
+    time_allowance = models.CharField(
+        max_length=4,
+        choices=Profile.TimeAllowance.choices,
+        default=Profile.TimeAllowance.STANDARD,
+        help_text="Extra time this learner has on the class's timed assignments (an accommodation the instructor "
+        "grants; the learner's own setting applies only to the practice exams they build).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="one_membership_per_cohort")]

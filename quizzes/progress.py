@@ -92,11 +92,14 @@ def _chart(days: list[dict], today: date) -> dict:
     }
 
 
-def dashboard(user, now: datetime | None = None, page: int = 1) -> dict:
+def dashboard(user, now: datetime | None = None, page: int = 1, held_back: frozenset[int] = frozenset()) -> dict:
+    """Everything the dashboard shows. Answers of open exams count nowhere here (Response.objects.counted), and
+    `held_back` (the questions of those exams, from quizzes.visibility) hides the score of any other attempt that
+    holds one, since a short practice's score would tell the exam's key."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start_of_today = timezone.make_aware(datetime.combine(today, time.min))
-    responses = Response.objects.filter(attempt__user=user)
+    responses = Response.objects.counted().filter(attempt__user=user)
 
     banks = {
         t.slug: BankProgress(pk=t.pk, slug=t.slug, name=t.name, questions=t.count)
@@ -146,6 +149,8 @@ def dashboard(user, now: datetime | None = None, page: int = 1) -> dict:
         .annotate(answered=Count("responses"))
         .order_by("-started")[start : start + ATTEMPTS_PER_PAGE + 1]  # one more says whether older ones exist
     )
+    for attempt in attempts:
+        attempt.held_back = not attempt.is_exam_open(now) and not held_back.isdisjoint(attempt.question_ids)
     answered = sum(b.answered for b in bank_list)
     weakest = sorted(
         (b for b in bank_list if b.answered and b.level != "Mastered"), key=lambda b: (b.mean or 0, b.name)

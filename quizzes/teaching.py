@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quizzes.forms import positive_int
+from quizzes.forms import AccommodationForm, positive_int
 from quizzes.models import AnswerKeys, Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
 
 instructor_required = permission_required("quizzes.view_cohort", raise_exception=True)
@@ -192,10 +192,25 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache  # learners' names and scores
 @login_required
 @instructor_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """One learner's attempts at the cohort's assignments, and the extra time granted to them (POST)."""
     cohort = _cohort_for(request, pk)
     membership = get_object_or_404(cohort.memberships.select_related("user"), user_id=user_pk)
+    form = AccommodationForm(request.POST if request.method == "POST" else None, instance=membership)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("quizzes.change_membership"):
+            return HttpResponse("You may read this class but not change it.", status=403)
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request,
+                f"{membership.user.get_username()} now has {membership.get_time_allowance_display().lower()} "
+                "on this class's timed assignments, from the next attempt they start.",
+            )
+            return redirect("learner_detail", cohort.pk, membership.user_id)
+        status = 400
     attempts = (
         Attempt.objects.filter(assignment__cohort=cohort, user_id=user_pk)
         .select_related("assignment")
@@ -204,7 +219,8 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         )
         .order_by("assignment__due", "started")
     )
-    return render(request, "teach/learner.html", {"cohort": cohort, "learner": membership.user, "attempts": attempts})
+    context = {"cohort": cohort, "learner": membership.user, "attempts": attempts, "form": form}
+    return render(request, "teach/learner.html", context, status=status)
 
 
 # -- item analysis ---------------------------------------------------------------------
@@ -218,7 +234,7 @@ def item_statistics(questions, learners=None) -> list[dict]:
     facility among the best 27% of learners (by their mean first-answer
     score) minus facility among the lowest 27%.
     """
-    answered = Response.objects.filter(attempt__user__isnull=False, question__in=questions)
+    answered = Response.objects.counted().filter(attempt__user__isnull=False, question__in=questions)
     if learners is not None:
         answered = answered.filter(attempt__user__in=learners)
     first_ids = answered.values("attempt__user", "question").annotate(first=Min("id")).values("first")

@@ -39,6 +39,7 @@ from quizzes.models import (
     exam_deadline,
 )
 from quizzes.throttle import throttle
+from quizzes.visibility import Visibility, counted_responses
 
 PATIENT_SET_SIZE = 5
 REVIEW_BATCH = 20
@@ -66,13 +67,6 @@ def _question_for(attempt: Attempt, number: int) -> Question:
 def _remember_attempt(request: HttpRequest, attempt: Attempt) -> None:
     if attempt.user_id is None:
         request.session["attempt_ids"] = [*request.session.get("attempt_ids", []), attempt.pk]
-
-
-def _owned_responses(request: HttpRequest):
-    """The answers this visitor has given: their account's, or this browser session's."""
-    if request.user.is_authenticated:
-        return Response.objects.filter(attempt__user=request.user)
-    return Response.objects.filter(attempt__in=Attempt.objects.owned_by(request))
 
 
 def _flagged_ids(request: HttpRequest) -> set[int]:
@@ -107,7 +101,10 @@ def _home_context(request: HttpRequest) -> dict:
     unfinished = (
         Attempt.objects.owned_by(request).unfinished().select_related("topic").annotate(answered=Count("responses"))
     )
-    due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else None
+    due = None
+    if request.user.is_authenticated:
+        held = Visibility.of(request).held_back
+        due = ReviewCard.objects.filter(user=request.user).due().exclude(question_id__in=held).count()
     assignments = []
     if request.user.is_authenticated:
         mine = {
@@ -139,11 +136,24 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _home_context(request) | {"error_topic": topic.slug, "error_form": form}
         return render(request, "quizzes/home.html", context, status=400)
-    ids = list(topic.questions.published().values_list("pk", flat=True))
+    ids = Visibility.of(request).drawable(topic.questions.published().values_list("pk", flat=True))
     if not ids:
-        raise Http404("This bank has no published questions yet.")
+        return _nothing_to_draw(request, "This bank has no published questions yet.")
     chosen = random.sample(ids, min(form.cleaned_data["count"], len(ids)))
     return _begin(request, chosen, topic=topic)
+
+
+def _nothing_to_draw(request: HttpRequest, message: str) -> HttpResponse:
+    """No question left to practise: say why (an open exam holds them back, or there are none) and go home."""
+    visibility = Visibility.of(request)
+    if not visibility.open_exams:
+        raise Http404(message)
+    messages.info(
+        request,
+        f"The questions left here are in your open exam “{visibility.exam_title()}”. "
+        "They come back to practice once you finish that exam.",
+    )
+    return redirect(_safe_next(request, reverse("home")))
 
 
 def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpResponse:
@@ -163,9 +173,9 @@ def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpRespo
 def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A practice of exactly the published questions that cite one passage."""
     passage = get_object_or_404(Passage.objects.select_related("source"), source__slug=slug, key=key)
-    ids = list(Question.objects.published().citing(passage).values_list("pk", flat=True))
+    ids = Visibility.of(request).drawable(Question.objects.published().citing(passage).values_list("pk", flat=True))
     if not ids:
-        raise Http404("No published question cites this passage.")
+        return _nothing_to_draw(request, "No published question cites this passage yet.")
     random.shuffle(ids)
     label = f"{passage.source.title}: {passage.heading or 'passage'}"
     return _begin(request, ids, label=label[:200])
@@ -178,8 +188,11 @@ def _question_context(
     question: Question,
     response: Response | None,
     posted=None,
+    visibility: Visibility | None = None,
 ) -> dict:
-    show_feedback = response is not None and attempt.shows_feedback
+    visibility = visibility or Visibility.of(request)
+    held_back = visibility.holds_back(attempt, question.pk)
+    show_feedback = response is not None and visibility.shows_key(attempt, question.pk, answered=True)
     flagged = _flagged_ids(request)
     context = {
         "attempt": attempt,
@@ -187,7 +200,9 @@ def _question_context(
         "question": question,
         "response": response,
         "show_feedback": show_feedback,
-        "editable": attempt.is_open() and (response is None or attempt.is_exam),
+        "held_back": held_back,
+        "exam_title": visibility.exam_title() if held_back else "",
+        "editable": attempt.is_open() and (response is None or attempt.is_exam) and not held_back,
         "form_parts": question.form_parts(
             attempt.seed, attempt.keys_for(question), response.answer if response else None, posted
         ),
@@ -236,12 +251,22 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
+    visibility = Visibility.of(request)
+    if visibility.holds_back(attempt, question.pk):
+        context = _question_context(request, attempt, number, question, response, visibility=visibility)
+        message = (
+            f"This question is also in your open exam “{visibility.exam_title()}”, "
+            "so it cannot be answered here until you finish that exam."
+        )
+        return _refuse(request, context, message, 409)
     if response is None or attempt.is_exam:
         try:
             given = question.parse_answer(request.POST, attempt.keys_for(question))
             response, _ = attempt.record_answer(question, given)
         except AnswerError as exc:
-            context = _question_context(request, attempt, number, question, response, posted=request.POST)
+            context = _question_context(
+                request, attempt, number, question, response, posted=request.POST, visibility=visibility
+            )
             return _refuse(request, context, str(exc), 400)
         except AttemptClosed:
             attempt.close_if_expired()
@@ -250,15 +275,17 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 if attempt.is_exam
                 else "This practice is finished, so answers can no longer be changed."
             )
-            return _refuse(request, _question_context(request, attempt, number, question, response), message, 409)
+            context = _question_context(request, attempt, number, question, response, visibility=visibility)
+            return _refuse(request, context, message, 409)
     if attempt.is_exam:
         if request.htmx:
-            context = _question_context(request, attempt, number, question, response) | {"saved": True}
+            context = _question_context(request, attempt, number, question, response, visibility=visibility)
+            context |= {"saved": True}
             return render(request, "quizzes/question.html#exam-saved", context)
         messages.success(request, f"Your answer to question {number} is saved.")
         return redirect("question", attempt.pk, min(number + 1, attempt.total))
     if request.htmx:
-        context = _question_context(request, attempt, number, question, response)
+        context = _question_context(request, attempt, number, question, response, visibility=visibility)
         return render(request, "quizzes/question.html#answered", context)
     return redirect("question", attempt.pk, number)
 
@@ -275,10 +302,16 @@ def submit_exam(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
+    visibility = Visibility.of(request)
     responses = {r.question_id: r for r in attempt.responses.all()}
     questions = Question.objects.in_bulk(attempt.question_ids)
     rows = [
-        {"number": n, "question": questions.get(qid), "response": responses.get(qid)}
+        {
+            "number": n,
+            "question": questions.get(qid),
+            "response": responses.get(qid),
+            "held_back": visibility.holds_back(attempt, qid),
+        }
         for n, qid in enumerate(attempt.question_ids, start=1)
     ]
     answered = [r for r in rows if r["response"]]
@@ -287,11 +320,11 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         score = sum(r["response"].score for r in answered) / len(answered) if answered else None
     next_open = next((r["number"] for r in rows if not r["response"]), None) if attempt.is_open() else None
-    return render(
-        request,
-        "quizzes/results.html",
-        {"attempt": attempt, "rows": rows, "answered": len(answered), "score": score, "next_open": next_open},
-    )
+    context = {"attempt": attempt, "rows": rows, "answered": len(answered), "score": score, "next_open": next_open}
+    if visibility.holds_back_any(attempt):
+        # One verdict or even the total of a short practice would tell an open exam's key.
+        context |= {"score": None, "held_back_title": visibility.exam_title()}
+    return render(request, "quizzes/results.html", context)
 
 
 @never_cache
@@ -302,6 +335,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.shows_feedback:
         messages.info(request, "Answers and rationales appear when the exam is over.")
         return redirect("question", attempt.pk, 1)
+    visibility = Visibility.of(request)
     responses = {r.question_id: r for r in attempt.responses.all()}
     questions = Question.objects.with_parts().in_bulk(attempt.question_ids)
     earlier = QuestionVersion.as_answered(responses.values(), questions)
@@ -312,33 +346,36 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         if response is not None:
             question = response.shown_question(question, earlier)
+        # While the attempt is open, an unanswered question shows nothing of its key (reading the review first
+        # must not be a way to score without knowing), nor does a question of an open exam.
+        shown = visibility.shows_key(attempt, qid, answered=response is not None)
         items.append(
             {
                 "number": n,
                 "question": question,
                 "response": response,
-                # While the attempt is open, an unanswered question shows nothing of its key:
-                # reading the review first must not be a way to score without knowing.
-                "parts": None
-                if response is None and attempt.finished is None
-                else question.feedback(response.answer if response else {}),
+                "held_back": visibility.holds_back(attempt, qid),
+                "parts": question.feedback(response.answer if response else {}) if shown else None,
             }
         )
-    return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
+    context = {"attempt": attempt, "items": items}
+    if visibility.holds_back_any(attempt):
+        context["held_back_title"] = visibility.exam_title()
+    return render(request, "quizzes/review.html", context)
 
 
 # -- building a quiz ---------------------------------------------------------------
 
 
-def _builder_questions(request: HttpRequest, data: dict):
+def _builder_questions(request: HttpRequest, data: dict, visibility: Visibility):
     qs = Question.objects.matching(
         topics=data["topics"], kinds=data["kinds"], difficulties=data["difficulties"], audience=data["audience"]
-    )
+    ).exclude(pk__in=visibility.held_back)
     pool = data["pool"]
     if pool == "unseen":
-        qs = qs.exclude(pk__in=_owned_responses(request).values("question_id"))
+        qs = qs.exclude(pk__in=counted_responses(request).values("question_id"))
     elif pool == "wrong":
-        qs = qs.last_answered_wrong(_owned_responses(request))
+        qs = qs.last_answered_wrong(counted_responses(request))
     elif pool == "flagged":
         qs = qs.filter(pk__in=_flagged_ids(request))
     return qs
@@ -351,9 +388,10 @@ def build(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = BuilderForm(data, initial={"allowance": _allowance(request)})
     matches = None
+    visibility = Visibility.of(request)
     if form.is_bound and form.is_valid():
         choices = form.cleaned_data
-        ids = list(_builder_questions(request, choices).values_list("pk", flat=True))
+        ids = list(_builder_questions(request, choices, visibility).values_list("pk", flat=True))
         matches = len(ids)
         if request.method == "POST" and ids:
             chosen = random.sample(ids, min(choices["count"], len(ids)))
@@ -371,16 +409,18 @@ def build(request: HttpRequest) -> HttpResponse:
             )
         if request.method == "POST":
             form.add_error(None, "No questions match these choices. Tick more banks or kinds, or choose another pool.")
+    context = {"form": form, "matches": matches, "held_back_title": visibility.exam_title()}
     if request.htmx and request.method == "GET":
-        return render(request, "quizzes/build.html#match-count", {"form": form, "matches": matches})
+        return render(request, "quizzes/build.html#match-count", context)
     status = 400 if request.method == "POST" else 200
-    return render(request, "quizzes/build.html", {"form": form, "matches": matches}, status=status)
+    return render(request, "quizzes/build.html", context, status=status)
 
 
 @throttle("start", "started practices without an account", anonymous_only=True)
 @require_POST
 def practise_mistakes(request: HttpRequest) -> HttpResponse:
-    ids = list(Question.objects.published().last_answered_wrong(_owned_responses(request)).values_list("pk", flat=True))
+    wrong = Question.objects.published().last_answered_wrong(counted_responses(request))
+    ids = Visibility.of(request).drawable(wrong.values_list("pk", flat=True))
     if not ids:
         messages.info(request, "There are no mistakes to review: every question you answered was right last time.")
         return redirect(_safe_next(request, reverse("home")))
@@ -394,6 +434,7 @@ def review_due(request: HttpRequest) -> HttpResponse:
     ids = list(
         ReviewCard.objects.filter(user=request.user, question__status=Question.Status.PUBLISHED)
         .due()
+        .exclude(question_id__in=Visibility.of(request).held_back)
         .order_by("due")
         .values_list("question_id", flat=True)[:REVIEW_BATCH]
     )
@@ -479,9 +520,21 @@ def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     ids = assignment.draw_questions()
     if not ids:
         raise Http404("This assignment has no published questions.")
+    visibility = Visibility.of(request)
+    if len(visibility.drawable(ids)) < len(ids):
+        # Graded work keeps its questions; it waits rather than start without some of them.
+        messages.info(
+            request,
+            f"This assignment shares questions with your open exam “{visibility.exam_title()}”. "
+            "Finish that exam first, then start the assignment.",
+        )
+        return redirect("home")
     now = timezone.now()
     timed = assignment.mode == Attempt.Mode.EXAM and assignment.time_limit
-    deadline = exam_deadline(now, assignment.time_limit, _allowance(request)) if timed else None
+    # Extra time on an instructor's exam is what the instructor granted this learner in the class, never the
+    # learner's own setting (which applies to the practice exams they build).
+    membership = Membership.objects.get(cohort_id=assignment.cohort_id, user=request.user)
+    deadline = exam_deadline(now, assignment.time_limit, membership.time_allowance) if timed else None
     return _begin(
         request,
         ids,
@@ -521,9 +574,10 @@ def check(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_check(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    ids = list(Question.objects.published().for_patients().filter(topic=topic).values_list("pk", flat=True))
+    plain = Question.objects.published().for_patients().filter(topic=topic)
+    ids = Visibility.of(request).drawable(plain.values_list("pk", flat=True))
     if not ids:
-        raise Http404("This topic has no plain-language questions yet.")
+        return _nothing_to_draw(request, "This topic has no plain-language questions yet.")
     chosen = random.sample(ids, min(PATIENT_SET_SIZE, len(ids)))
     return _begin(request, chosen, topic=topic, mode=Attempt.Mode.PATIENT)
 
@@ -595,4 +649,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     Attempt.objects.filter(user=request.user).close_expired()
     page = positive_int(request.GET.get("page"), upper=10_000) or 1  # no one pages back 200,000 practices
-    return render(request, "quizzes/progress.html", learner_progress.dashboard(request.user, page=page))
+    held_back = Visibility.of(request).held_back
+    context = learner_progress.dashboard(request.user, page=page, held_back=held_back)
+    return render(request, "quizzes/progress.html", context)

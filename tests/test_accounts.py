@@ -87,10 +87,10 @@ def test_progress_queries_do_not_grow_with_history(client, django_assert_num_que
         attempt = AttemptFactory(user=user)
         for n in (1, 2, 3):
             Response.objects.create(attempt=attempt, question=attempt.question_at(n), answer={}, score=1.0)
-    # session, user, close expired exams, banks, accuracy by bank, recent
-    # answers per bank, due reviews per bank, accuracy per day, attempts
-    with django_assert_num_queries(9):
+    # session, user, close expired exams, open exams, banks, accuracy by bank,
+    # recent answers per bank, due reviews per bank, accuracy per day, attempts
+    with django_assert_num_queries(10):
         client.get(reverse("progress"))
     AttemptFactory.create_batch(5, user=user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("progress"))

@@ -253,23 +253,23 @@ def test_every_kind_can_be_answered_through_the_form(client, learner):
 
 
 def test_question_page_queries_are_fixed(client, attempt, django_assert_num_queries):
-    # session, user, attempt, question, its options and citations, response, flags
-    with django_assert_num_queries(8):
+    # session, user, attempt, question, its options and citations, response, open exams, flags
+    with django_assert_num_queries(9):
         client.get(q_url(attempt))
     client.post(a_url(attempt), answer_form(attempt, 1, {"option": right_option(attempt).pk}))
     # the question's options and citations now come from the per-process cache
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(q_url(attempt))
 
 
 def test_answer_post_queries_are_fixed(client, attempt, django_assert_num_queries):
     # session, user, attempt, question (its parts cached), saved response?,
-    # savepoint, answers so far (count and last time), insert, review card read
-    # + write, release, flags (for the feedback page)
+    # open exams, savepoint, answers so far (count and last time), insert, review card
+    # read + write, release, flags (for the feedback page)
     data = answer_form(attempt, 1, {"option": right_option(attempt).pk})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.post(a_url(attempt), data, **HTMX)
-    with django_assert_num_queries(6):  # a repeat reads the saved response
+    with django_assert_num_queries(7):  # a repeat reads the saved response
         client.post(a_url(attempt), data, **HTMX)
 
 

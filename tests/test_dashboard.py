@@ -102,27 +102,28 @@ def test_the_weakest_banks_button_builds_a_practice(client, history):
 
 
 def test_dashboard_queries_do_not_grow_with_hundreds_of_answers(client, history, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("progress"))
 
 
 def test_home_page_queries_are_fixed(client, history, django_assert_num_queries):
-    # session, user, unfinished attempts, due count, my assignment attempts, open assignments, banks
-    with django_assert_num_queries(7):
+    # session, user, unfinished attempts, open exams, due count, my assignment attempts, open assignments, banks
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
 
 
 def test_review_page_queries_are_fixed(client, history, django_assert_num_queries):
     attempt = Attempt.objects.filter(user=history[0]).first()
-    # session, user, attempt, responses, questions + options + citations
-    with django_assert_num_queries(7):
+    # session, user, attempt, open exams, responses, questions + options + citations
+    with django_assert_num_queries(8):
         html = client.get(reverse("review", args=[attempt.pk])).content.decode()
     assert html.count('class="review-item"') == 20
 
 
 def test_results_page_queries_are_fixed(client, history, django_assert_num_queries):
     attempt = Attempt.objects.filter(user=history[0]).first()
-    with django_assert_num_queries(5):
+    # session, user, attempt, open exams, responses, questions
+    with django_assert_num_queries(6):
         client.get(reverse("results", args=[attempt.pk]))
 
 
@@ -181,7 +182,7 @@ def test_review_reads_older_versions_in_one_query_however_many(client, django_as
         Response.objects.create(attempt=attempt, question=q, answer={}, score=1.0, version=1)
         q.options.filter(is_correct=True).update(text="Changed since")
         q.record_version()  # version 2: every answer now refers to an older version
-    # session, user, attempt, responses, questions + options + citations, the old versions and their passages
-    with django_assert_num_queries(9):
+    # session, user, attempt, open exams, responses, questions + options + citations, old versions, their passages
+    with django_assert_num_queries(10):
         html = client.get(reverse("review", args=[attempt.pk])).content.decode()
     assert "Changed since" not in html and html.count('class="review-item"') == 4

@@ -142,6 +142,6 @@ def test_an_exam_without_a_limit_never_expires(client, learner):
 
 
 def test_exam_page_queries_are_fixed(client, exam, django_assert_num_queries):
-    # session, user, attempt, question + options + citations, response, flags, answered ids
-    with django_assert_num_queries(9):
+    # session, user, attempt, question + options + citations, response, open exams, flags, answered ids
+    with django_assert_num_queries(10):
         client.get(reverse("question", args=[exam.pk, 1]))

@@ -359,14 +359,10 @@ def test_non_members_cannot_start_an_assignment(client, cohort):
     assert client.post(reverse("start_assignment", args=[assignment.pk])).status_code == 404
 
 
-def test_timed_assignments_use_the_learners_time_allowance(client, cohort):
+def test_timed_assignments_use_the_time_allowance_the_instructor_granted(client, cohort):
     assignment = make_assignment(cohort, mode="exam", time_limit=20)
     learner = UserFactory()
-    Membership.objects.create(cohort=cohort, user=learner)
-    learner.profile = None
-    from quizzes.models import Profile
-
-    Profile.objects.create(user=learner, time_allowance="2")
+    Membership.objects.create(cohort=cohort, user=learner, time_allowance="2")
     client.force_login(learner)
     client.post(reverse("start_assignment", args=[assignment.pk]))
     attempt = Attempt.objects.get()
