@@ -170,3 +170,18 @@ def test_a_practice_started_before_the_exam_cannot_answer_its_questions(client, 
     )
     assert htmx.status_code == 409 and htmx["HX-Retarget"] == "#question-form"
     assert not practice.responses.exists()
+
+
+def test_a_visitor_without_an_account_is_held_to_the_same_rule(client):
+    topic = TopicFactory(name="Bone basics")
+    questions = QuestionFactory.create_batch(4, topic=topic)
+    exam_choices = BUILD | {"mode": "exam", "count": 5}
+    client.post(reverse("build"), exam_choices)
+    exam = Attempt.objects.get()
+    assert exam.user is None and exam.is_exam and set(exam.question_ids) == {q.pk for q in questions}
+    response = client.post(reverse("start", args=[topic.slug]), {"count": 10}, follow=True)
+    assert Attempt.objects.count() == 1  # nothing left to draw
+    assert "open exam" in response.content.decode()
+    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("start", args=[topic.slug]), {"count": 10})
+    assert Attempt.objects.count() == 2
