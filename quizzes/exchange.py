@@ -8,6 +8,7 @@ fixtures are written in it, `export_bank` prints it, `load_bank` reads it, and
 from __future__ import annotations
 
 import json
+import random
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -96,12 +97,16 @@ def _parts(q: dict) -> list[dict]:
     return q["options"]
 
 
+_shuffler = random.SystemRandom()
+
+
 @transaction.atomic
 def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
     """Create or update topics and questions from a bank in the export shape.
 
     Options are updated in place by position so that the option ids stored in
-    past responses keep naming the same answers.
+    past responses keep naming the same answers; new ones are created in a
+    random order, so their ids say nothing of which is right.
     """
     passages = {p.key: p for p in Passage.objects.all()}
     topics = {}
@@ -133,6 +138,7 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
         existing = list(question.options.order_by("position"))
         question.citations.all().delete()
         parts = _parts(q)
+        options: dict[int, Option] = {}
         for position, part in enumerate(parts, start=1):
             values = dict(
                 position=position,
@@ -148,8 +154,16 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
                     setattr(option, name, value)
                 option.save()
             else:
-                option = Option.objects.create(question=question, **values)
-            _cite(question, option, part.get("citations", []), passages, f"questions[{path}] part {position}")
+                option = Option(question=question, **values)
+            options[position] = option
+        # New options get their ids in random order: banks list the right answer first, and ids created in
+        # that order would tell the key to anyone who sees one (an export, a log, a future page).
+        new = [o for o in options.values() if o.pk is None]
+        for option in _shuffler.sample(new, len(new)):
+            option.save()
+        for position, part in enumerate(parts, start=1):
+            where = f"questions[{path}] part {position}"
+            _cite(question, options[position], part.get("citations", []), passages, where)
         for extra in existing[len(parts) :]:
             extra.delete()
         _cite(question, None, q.get("citations", []), passages, f"questions[{path}]")

@@ -74,3 +74,14 @@ def test_raw_option_ids_are_refused(client, bank, learner):
     right = question.options.get(is_correct=True)
     response = client.post(reverse("answer", args=[attempt.pk, 1]), {"option": str(right.pk)})
     assert response.status_code == 400 and not Response.objects.exists()
+
+
+def test_loading_the_bank_gives_option_ids_in_no_telling_order(bank):
+    """The bank lists the right answer first; the ids it is loaded with must not follow that order."""
+    singles = Question.objects.filter(kind="single").prefetch_related("options")
+    lowest_is_right = [min(q.options.all(), key=lambda o: o.pk).is_correct for q in singles]
+    # By chance about one in three or four; authored order would make it every one (seen: 64 of 65).
+    assert len(lowest_is_right) > 30
+    assert sum(lowest_is_right) / len(lowest_is_right) < 0.5
+    first_by_position = [q.options.all()[0] for q in singles]  # prefetched in position order
+    assert any(o.pk != min(p.pk for p in o.question.options.all()) for o in first_by_position)
