@@ -138,3 +138,30 @@ def test_ids_beyond_any_database_column_are_not_found(client, instructor):
         assert client.get(url).status_code in (302, 404), url
     assert client.post(f"/questions/{huge}/flag/").status_code == 404
     assert Client().post(f"/questions/{huge}/report/", {"comment": "Wrong"}).status_code == 404
+
+
+# -- answers of every kind --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["matrix", "ordering", "cloze", "highlight", "multiple", "single", "true_false"])
+def test_odd_numbers_in_an_answer_of_any_kind_are_refused_and_save_nothing(client, learner, kind):
+    question = QuestionFactory(kind=kind)
+    attempt = Attempt.objects.create(user=learner, question_ids=[question.pk], seed=1)
+    keys = attempt.keys_for(question)
+    url = reverse("answer", args=[attempt.pk, 1])
+    names = [f"row-{keys(o.pk)}" for o in question.options.all()] + [
+        f"place-{keys(o.pk)}" for o in question.options.all()
+    ]
+    for value in ODD_NUMBERS + [arabic(question.options.first().pk), "1" * 400]:
+        data = {name: value for name in names} | {
+            "option": value,
+            f"blank-{value}": value,
+            "blank-1": value,
+            f"row-{value}": value,
+            f"place-{value}": "1",
+        }
+        for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.post(url, data, **extra)
+            assert response.status_code == 400, (kind, value, response.status_code)
+            assert 'role="alert"' in response.content.decode(), (kind, value)
+    assert not attempt.responses.exists()
