@@ -238,7 +238,7 @@ def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 def _refuse(request: HttpRequest, context: dict, message: str, status: int) -> HttpResponse:
     """Show the question again with a message; htmx swaps just the form."""
-    context = context | {"error": message}
+    context = context | {"error": message, "swapped": bool(request.htmx)}
     if request.htmx:
         page = render(request, "quizzes/question.html#question-form", context, status=status)
         return reswap(retarget(page, "#question-form"), "outerHTML")
@@ -267,7 +267,10 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             context = _question_context(
                 request, attempt, number, question, response, posted=request.POST, visibility=visibility
             )
-            return _refuse(request, context, str(exc), 400)
+            # 422, not 400: an answer that cannot be scored is an expected, well-formed request. htmx swaps it in
+            # place (base.html's responseHandling), and django-htmx's DEBUG error handler, which replaces the
+            # whole document on a 400, leaves it alone, so `make run` behaves as production does.
+            return _refuse(request, context, str(exc), 422)
         except AttemptClosed:
             attempt.close_if_expired()
             message = (

@@ -152,15 +152,15 @@ def test_the_last_answer_finishes_the_attempt_and_shows_results(client, attempt)
 )
 def test_bad_answers_get_a_message_and_save_nothing(client, attempt, data, message):
     response = client.post(a_url(attempt), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert 'role="alert"' in response.content.decode()
     assert not Response.objects.exists()
 
 
-def test_bad_answer_with_htmx_is_400_and_retargets_the_form(client, attempt):
+def test_bad_answer_with_htmx_is_422_and_retargets_the_form(client, attempt):
     response = client.post(a_url(attempt), {}, **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#question-form" and response["HX-Reswap"] == "outerHTML"
     assert "Choose an answer before you submit." in response.content.decode()
     assert not Response.objects.exists()
@@ -169,7 +169,7 @@ def test_bad_answer_with_htmx_is_400_and_retargets_the_form(client, attempt):
 def test_an_option_of_another_question_is_refused(client, attempt):
     other = attempt.question_at(2).options.get(is_correct=True)
     assert (
-        client.post(a_url(attempt), attempt.form_data(attempt.question_at(2), {"option": other.pk})).status_code == 400
+        client.post(a_url(attempt), attempt.form_data(attempt.question_at(2), {"option": other.pk})).status_code == 422
     )
     assert not Response.objects.exists()
 

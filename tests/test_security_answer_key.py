@@ -73,7 +73,7 @@ def test_raw_option_ids_are_refused(client, bank, learner):
     attempt = Attempt.objects.create(user=learner, question_ids=[question.pk], seed=1)
     right = question.options.get(is_correct=True)
     response = client.post(reverse("answer", args=[attempt.pk, 1]), {"option": str(right.pk)})
-    assert response.status_code == 400 and not Response.objects.exists()
+    assert response.status_code == 422 and not Response.objects.exists()
 
 
 def test_loading_the_bank_gives_option_ids_in_no_telling_order(bank):

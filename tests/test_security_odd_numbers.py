@@ -162,6 +162,6 @@ def test_odd_numbers_in_an_answer_of_any_kind_are_refused_and_save_nothing(clien
         }
         for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
             response = client.post(url, data, **extra)
-            assert response.status_code == 400, (kind, value, response.status_code)
+            assert response.status_code == 422, (kind, value, response.status_code)
             assert 'role="alert"' in response.content.decode(), (kind, value)
     assert not attempt.responses.exists()

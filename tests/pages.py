@@ -1,0 +1,31 @@
+"""What every page state a browser test reaches must be: whole, and clean under axe-core."""
+
+from __future__ import annotations
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+axe = Axe()
+
+
+def assert_accessible(page: Page, state: str) -> None:
+    results = axe.run(page)
+    assert results.violations_count == 0, f"{state}: {results.generate_report()}"
+
+
+def assert_whole(page: Page, title: str | re.Pattern, state: str) -> None:
+    """The page is the site's, not a fragment: its title names the state, it has the header, one main landmark
+    and the stylesheet, nothing makes it wider than the screen, and axe-core finds nothing."""
+    expect(page, state).to_have_title(title if isinstance(title, re.Pattern) else re.compile(re.escape(title)))
+    expect(page.locator("body > header"), state).to_have_count(1)
+    expect(page.get_by_role("main"), state).to_have_count(1)
+    styled = page.evaluate(
+        "() => [...document.styleSheets].some(s => s.href && s.href.includes('/css/site'))"
+        " && getComputedStyle(document.body).fontFamily.includes('system-ui')"
+    )
+    assert styled, f"{state}: the site's stylesheet is not applied"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{state}: the page is {overflow} px wider than the screen"
+    assert_accessible(page, state)

@@ -1,0 +1,77 @@
+"""An answer the server refuses, in Chromium: the page stays whole, under DEBUG on (as `make run` starts) and off.
+
+With DEBUG on, django-htmx adds a development error handler that replaces the whole document with any 400
+response; a refused answer used to wipe the page that way. A refusal is an expected response (422): the form is
+shown again in place with the message beside it, focus goes to the message, and htmx keeps driving the page.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.pages import assert_whole
+from tests.test_browser import fill_answer, start_practice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(params=[True, False], ids=["debug-on", "debug-off"])
+def debug(request, settings):
+    settings.DEBUG = request.param
+    return request.param
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def screen(request, page: Page) -> Page:
+    if request.param == "phone":
+        page.set_viewport_size(PHONE)
+    return page
+
+
+def start_exam(page: Page, url: str) -> None:
+    page.goto(f"{url}/practice/")
+    page.get_by_label("How many questions").select_option("5")
+    page.get_by_label("Timed exam: see answers and rationales at the end").check()
+    page.get_by_role("button", name="Start").click()
+
+
+def start_check(page: Page, url: str) -> None:
+    page.goto(f"{url}/check/")
+    page.get_by_role("button", name=re.compile("Living with bone metastasis")).click()
+
+
+FLOWS = {
+    "practice": (lambda page, url: start_practice(page, url), "Submit answer"),
+    "exam": (start_exam, "Save answer"),
+    "patient": (start_check, "Check my answer"),
+}
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_an_empty_answer_is_refused_in_place(live_server, screen: Page, bank, debug, flow):
+    page = screen
+    begin, button = FLOWS[flow]
+    begin(page, live_server.url)
+    expect(page.locator(".quiz-progress")).to_contain_text("Question 1 of 5")
+    page.evaluate("window.stillTheSamePage = true")  # gone if the document is replaced or reloaded
+
+    page.get_by_role("button", name=button).click()
+    error = page.locator("#question-form #answer-error")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(re.compile(r"(Choose|Give|Put|Select)"))
+    expect(error).to_be_focused()
+    assert page.evaluate("window.stillTheSamePage === true"), "the refusal replaced the page"
+    assert_whole(page, "Question 1 of 5", f"{flow} refusal")
+
+    # htmx still drives the page: a real answer is taken in place
+    fill_answer(page)
+    page.get_by_role("button", name=button).click()
+    if flow == "exam":
+        expect(page.locator(".saved")).to_contain_text("question 1 is saved")
+    else:
+        expect(page.locator("#feedback-heading")).to_be_focused()
+    expect(page.locator("#answer-error")).to_have_count(0)
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert_whole(page, "Question 1 of 5", f"{flow} answered after a refusal")
