@@ -529,6 +529,33 @@ class Question(models.Model):
             for o in options
         ]
 
+    def describe_answer(self, answer: dict) -> str:
+        """What the learner gave, in words (for instructors' pages), the way the review shows it."""
+        options = {o.pk: o for o in self.options.all()}
+
+        def text(pk) -> str:
+            option = options.get(pk)
+            return option.text if option else "(an option since removed)"
+
+        kind = self.kind
+        if kind == self.Kind.SHORT:
+            given = answer.get("text", "")
+        elif kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
+            given = text(answer["option"]) if answer.get("option") is not None else ""
+        elif kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
+            given = "; ".join(text(pk) for pk in answer.get("options", []))
+        elif kind == self.Kind.MATRIX:
+            rows = answer.get("rows", {})
+            given = "; ".join(f"{o.text}: {rows[str(o.pk)]}" for o in options.values() if str(o.pk) in rows)
+        elif kind == self.Kind.ORDERING:
+            given = "; ".join(f"{n}. {text(pk)}" for n, pk in enumerate(answer.get("order", []), start=1))
+        elif kind == self.Kind.CLOZE:
+            blanks = answer.get("blanks", {})
+            given = "; ".join(f"blank {n}: {text(blanks[n])}" for n in sorted(blanks, key=int))
+        else:
+            given = ""
+        return given or "No answer"
+
     def correct_answer(self) -> dict:
         """The answer that scores 1, in the shape parse_answer returns (for previews and tests)."""
         options = list(self.options.all())
@@ -1061,6 +1088,21 @@ class Response(models.Model):
         if earlier is None:
             earlier = QuestionVersion.as_answered([self], {self.question_id: current})
         return earlier.get((self.question_id, self.version), current)
+
+    @property
+    def answer_given(self) -> str:
+        return self.question.describe_answer(self.answer)
+
+    @property
+    def duration(self) -> str:
+        """The time spent on this answer, for people: "45 s", "2 min 5 s", "1 h 3 min"."""
+        minutes, seconds = divmod(self.seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        if hours:
+            return f"{hours} h {minutes} min"
+        if minutes:
+            return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        return f"{seconds} s"
 
     @property
     def verdict(self) -> str:

@@ -215,7 +215,12 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         Attempt.objects.filter(assignment__cohort=cohort, user_id=user_pk)
         .select_related("assignment")
         .prefetch_related(
-            Prefetch("responses", queryset=Response.objects.select_related("question").order_by("created"))
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("question")
+                .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("position")))
+                .order_by("created"),
+            )
         )
         .order_by("assignment__due", "started")
     )
