@@ -331,6 +331,42 @@ class Question(models.Model):
                 segments.append(("phrase", next(phrases)))
         return segments
 
+    def answered_text(self, answer: dict) -> list[tuple[str, object]]:
+        """A cloze or highlight text as the learner saw it, with their answer and the right one in place.
+
+        ("text", str) pieces, ("blank", {"given", "expected", "right"}) for cloze blanks and ("phrase", {"text",
+        "chosen", "correct"}) for highlight phrases; no authoring markup ({1}, [[...]]) is left.
+        """
+        if self.kind == self.Kind.HIGHLIGHT:
+            chosen = set(answer.get("options", []))
+            return [
+                (kind, {"text": v.text, "chosen": v.pk in chosen, "correct": v.is_correct} if kind == "phrase" else v)
+                for kind, v in self.highlight_segments()
+            ]
+        if self.kind == self.Kind.CLOZE:
+            given = answer.get("blanks", {})
+            pieces: list[tuple[str, object]] = []
+            for kind, value in self.cloze_segments(0):
+                if kind == "text":
+                    pieces.append(("text", value))
+                    continue
+                n, choices = value
+                picked = next((c for c in choices if c.pk == given.get(str(n))), None)
+                expected = next((c for c in choices if c.is_correct), None)
+                pieces.append(
+                    (
+                        "blank",
+                        {
+                            "n": n,
+                            "given": picked.text if picked else "",
+                            "expected": expected.text if expected else "",
+                            "right": picked is not None and picked.is_correct,
+                        },
+                    )
+                )
+            return pieces
+        return []
+
     def form_parts(
         self, seed: int, keys: AnswerKeys, answer: dict | None = None, posted: Mapping | None = None
     ) -> dict:

@@ -359,6 +359,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 "response": response,
                 "held_back": visibility.holds_back(attempt, qid),
                 "parts": question.feedback(response.answer if response else {}) if shown else None,
+                "text": question.answered_text(response.answer if response else {}) if shown else [],
             }
         )
     context = {"attempt": attempt, "items": items}

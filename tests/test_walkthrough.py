@@ -66,3 +66,23 @@ def test_the_instructors_learner_page_shows_answers_in_words(client, kind, answe
     assert f"<td>{shown}</td>" in page
     assert "2 min 5 s" in page
     assert "{&#x27;" not in page and "{'" not in page  # no raw answer data
+
+
+def test_the_review_shows_cloze_and_highlight_texts_as_the_learner_saw_them(client, learner):
+    cloze, highlight = QuestionFactory(kind="cloze"), QuestionFactory(kind="highlight")
+    attempt = Attempt.objects.create(user=learner, question_ids=[cloze.pk, highlight.pk], seed=4)
+    build, wrong_build = cloze.options.get(position=1), cloze.options.get(position=4)
+    client.post(
+        reverse("answer", args=[attempt.pk, 1]),
+        answer_form(attempt, 1, {"blanks": {"1": build.pk, "2": wrong_build.pk}}),
+    )
+    oxygen, bone = highlight.options.get(position=2), highlight.options.get(position=1)
+    client.post(reverse("answer", args=[attempt.pk, 2]), answer_form(attempt, 2, {"options": [oxygen.pk, bone.pk]}))
+    page = " ".join(client.get(reverse("review", args=[attempt.pk])).content.decode().split())
+    assert "{1}" not in page and "{2}" not in page and "[[" not in page and "]]" not in page
+    assert "Osteoblasts <span" in page  # the cloze reads as a sentence
+    assert '<strong>build</strong><span class="tag"> (right)</span>' in page
+    assert '<strong>build</strong><span class="tag"> (right answer: break down)</span>' in page
+    assert 'carry oxygen</mark><span class="tag"> (you chose this, not right)</span>' in page
+    assert 'build new bone</mark><span class="tag"> (you chose this, right)</span>' in page
+    assert 'reabsorb old bone</span><span class="tag"> (a right answer you did not choose)</span>' in page
