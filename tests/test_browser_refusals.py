@@ -75,3 +75,33 @@ def test_an_empty_answer_is_refused_in_place(live_server, screen: Page, bank, de
     expect(page.locator("#answer-error")).to_have_count(0)
     assert page.evaluate("window.stillTheSamePage === true")
     assert_whole(page, "Question 1 of 5", f"{flow} answered after a refusal")
+
+
+def test_the_title_follows_htmx_navigation(live_server, page: Page, bank):
+    start_practice(page, live_server.url)
+    expect(page).to_have_title(re.compile(r"^Question 1 of 5 "))
+    for n in range(1, 4):
+        fill_answer(page)
+        page.get_by_role("button", name="Submit answer").click()
+        expect(page.locator("#feedback-heading")).to_be_focused()
+        page.get_by_role("link", name="Next question").click()
+        expect(page).to_have_title(re.compile(rf"^Question {n + 1} of 5 · Bone metastasis quiz$"))
+        assert_whole(page, f"Question {n + 1} of 5", f"question {n + 1} after htmx navigation")
+    page.go_back()
+    expect(page).to_have_title(re.compile(r"^Question 3 of 5 "))
+
+
+def test_keyboard_focus_after_a_swap_can_be_seen(live_server, page: Page, bank):
+    page.set_viewport_size(PHONE)
+    start_practice(page, live_server.url)
+    page.locator("#question-form input, #question-form select").first.focus()
+    fill_answer(page)
+    page.keyboard.press("Enter")
+    heading = page.locator("#feedback-heading")
+    expect(heading).to_be_focused()
+    assert heading.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    page.locator("body").press("n")
+    stem = page.locator("#stem")
+    expect(stem).to_be_focused()
+    assert stem.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    expect(page.locator(".quiz-progress")).to_be_in_viewport()  # "Question 2 of 5" is not scrolled away
