@@ -226,7 +226,11 @@ def _question_context(
 @never_cache
 @require_GET
 def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    attempt = _attempt_for(request, pk)
+    return _question_page(request, _attempt_for(request, pk), number)
+
+
+def _question_page(request: HttpRequest, attempt: Attempt, number: int) -> HttpResponse:
+    """Question `number` of the attempt: the whole page, or with htmx the #quiz partial."""
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
     if response is not None and not (attempt.is_exam and attempt.is_open()):
@@ -234,6 +238,16 @@ def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     context = _question_context(request, attempt, number, question, response)
     template = "quizzes/question.html#quiz" if request.htmx else "quizzes/question.html"
     return render(request, template, context | {"swapped": bool(request.htmx)})
+
+
+def _gave_nothing(data) -> bool:
+    """True when a posted answer form has nothing chosen or typed (placeholders post empty values)."""
+    given = (value for key, values in data.lists() if key not in ("csrfmiddlewaretoken", "go") for value in values)
+    return not any(given)
+
+
+class _NothingToSave(Exception):
+    """An exam move with nothing chosen on the page: there is nothing to save, so nothing is refused."""
 
 
 def _refuse(request: HttpRequest, context: dict, message: str, status: int) -> HttpResponse:
@@ -259,10 +273,19 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "so it cannot be answered here until you finish that exam."
         )
         return _refuse(request, context, message, 409)
+    # In an exam, Previous, Next, the navigator and Submit post the form too (field "go"), so a choice made
+    # without pressing Save is saved on the way; moving on with nothing chosen saves nothing and loses nothing.
+    go = request.POST.get("go", "") if attempt.is_exam else ""
+    move_to = positive_int(go, upper=attempt.total) if go and go != "submit" else None
+    moving = go == "submit" or move_to is not None
     if response is None or attempt.is_exam:
         try:
+            if moving and _gave_nothing(request.POST):
+                raise _NothingToSave
             given = question.parse_answer(request.POST, attempt.keys_for(question))
             response, _ = attempt.record_answer(question, given)
+        except _NothingToSave:
+            pass
         except AnswerError as exc:
             context = _question_context(
                 request, attempt, number, question, response, posted=request.POST, visibility=visibility
@@ -281,24 +304,42 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             context = _question_context(request, attempt, number, question, response, visibility=visibility)
             return _refuse(request, context, message, 409)
     if attempt.is_exam:
+        if go == "submit":
+            target = reverse("submit_exam", args=[attempt.pk])
+            return HttpResponse(headers={"HX-Redirect": target}) if request.htmx else redirect(target)
+        if move_to is not None:
+            if request.htmx:
+                page = _question_page(request, attempt, move_to)
+                page["HX-Push-Url"] = reverse("question", args=[attempt.pk, move_to])
+                return reswap(retarget(page, "#quiz"), "outerHTML")
+            return redirect("question", attempt.pk, move_to)
+        # "Save answer" stays on the question, with JavaScript and without
         if request.htmx:
             context = _question_context(request, attempt, number, question, response, visibility=visibility)
             context |= {"saved": True}
             return render(request, "quizzes/question.html#exam-saved", context)
-        messages.success(request, f"Your answer to question {number} is saved.")
-        return redirect("question", attempt.pk, min(number + 1, attempt.total))
+        messages.success(request, f"Your answer to question {number} is saved. You can change it until you submit.")
+        return redirect("question", attempt.pk, number)
     if request.htmx:
         context = _question_context(request, attempt, number, question, response, visibility=visibility)
         return render(request, "quizzes/question.html#answered", context)
     return redirect("question", attempt.pk, number)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def submit_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and end an exam. With questions unanswered it asks first (GET, or a POST without confirm)."""
     attempt = _attempt_for(request, pk)
-    if attempt.is_exam and attempt.finished is None:
+    if not attempt.is_exam or attempt.finished is not None:
+        return redirect("review" if attempt.shows_feedback else "results", attempt.pk)
+    answered = set(attempt.responses.values_list("question_id", flat=True))
+    unanswered = [n for n, qid in enumerate(attempt.question_ids, start=1) if qid not in answered]
+    if request.method == "POST" and (not unanswered or request.POST.get("confirm") == "yes"):
         attempt.finish()
-    return redirect("review", attempt.pk)
+        return redirect("review", attempt.pk)
+    context = {"attempt": attempt, "unanswered": unanswered, "answered": attempt.total - len(unanswered)}
+    return render(request, "quizzes/submit.html", context)
 
 
 @never_cache

@@ -15,9 +15,12 @@ def assert_accessible(page: Page, state: str) -> None:
     assert results.violations_count == 0, f"{state}: {results.generate_report()}"
 
 
-def assert_whole(page: Page, title: str | re.Pattern, state: str) -> None:
+def assert_whole(page: Page, title: str | re.Pattern, state: str, javascript: bool = True) -> None:
     """The page is the site's, not a fragment: its title names the state, it has the header, one main landmark
-    and the stylesheet, nothing makes it wider than the screen, and axe-core finds nothing."""
+    and the stylesheet, nothing makes it wider than the screen, and axe-core finds nothing.
+
+    axe-core runs as a script in the page, so with JavaScript off (javascript=False) it cannot run there; the
+    same templates are checked by axe in the JavaScript runs."""
     expect(page, state).to_have_title(title if isinstance(title, re.Pattern) else re.compile(re.escape(title)))
     expect(page.locator("body > header"), state).to_have_count(1)
     expect(page.get_by_role("main"), state).to_have_count(1)
@@ -27,5 +30,11 @@ def assert_whole(page: Page, title: str | re.Pattern, state: str) -> None:
     )
     assert styled, f"{state}: the site's stylesheet is not applied"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{state}: the page is {overflow} px wider than the screen"
-    assert_accessible(page, state)
+    if overflow > 0:
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right >"
+            " document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)"
+        )
+        raise AssertionError(f"{state}: the page is {overflow} px wider than the screen, at {wide}")
+    if javascript:
+        assert_accessible(page, state)

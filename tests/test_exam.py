@@ -51,7 +51,8 @@ def test_the_exam_page_has_a_timer_and_a_navigator(client, exam):
 def test_an_exam_answer_is_saved_without_feedback(client, exam):
     wrong = option(exam, 1, correct=False)
     response = answer(client, exam, 1, wrong)
-    assert response.status_code == 302 and response["Location"] == reverse("question", args=[exam.pk, 2])
+    # "Save answer" stays on the question, as it does with htmx
+    assert response.status_code == 302 and response["Location"] == reverse("question", args=[exam.pk, 1])
     html = page(client, exam, 1)
     question = exam.question_at(1)
     assert "Your answer to question 1 is saved." in html
@@ -85,7 +86,11 @@ def test_flags_show_in_the_navigator(client, exam, learner):
 def test_submitting_ends_the_exam_and_opens_the_review(client, exam):
     answer(client, exam, 1, option(exam, 1))
     answer(client, exam, 2, option(exam, 2, correct=False))
-    response = client.post(reverse("submit_exam", args=[exam.pk]))
+    asked = client.post(reverse("submit_exam", args=[exam.pk]))
+    assert asked.status_code == 200 and "1 question is not answered and will score 0" in asked.content.decode()
+    exam.refresh_from_db()
+    assert exam.finished is None  # one question unanswered: the learner is asked first
+    response = client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     assert response["Location"] == reverse("review", args=[exam.pk])
     exam.refresh_from_db()
     assert exam.finished is not None and exam.score == pytest.approx(1 / 3)
@@ -145,3 +150,66 @@ def test_exam_page_queries_are_fixed(client, exam, django_assert_num_queries):
     # session, user, attempt, question + options + citations, response, open exams, flags, answered ids
     with django_assert_num_queries(10):
         client.get(reverse("question", args=[exam.pk, 1]))
+
+
+# -- moving saves the choice ---------------------------------------------------------
+
+
+def test_next_saves_the_choice_on_the_way(client, exam):
+    data = answer_form(exam, 1, {"option": option(exam, 1).pk}) | {"go": "2"}
+    response = client.post(reverse("answer", args=[exam.pk, 1]), data)
+    assert response["Location"] == reverse("question", args=[exam.pk, 2])
+    assert Response.objects.get(attempt=exam).question_id == exam.question_ids[0]
+
+
+def test_moving_with_nothing_chosen_saves_nothing_and_refuses_nothing(client, exam):
+    response = client.post(reverse("answer", args=[exam.pk, 1]), {"go": "3"})
+    assert response["Location"] == reverse("question", args=[exam.pk, 3])
+    assert not Response.objects.exists()
+
+
+def test_moving_with_htmx_swaps_in_the_next_question_and_pushes_its_address(client, exam):
+    data = answer_form(exam, 1, {"option": option(exam, 1).pk}) | {"go": "2"}
+    response = client.post(reverse("answer", args=[exam.pk, 1]), data, **HTMX)
+    html = response.content.decode()
+    assert response["HX-Retarget"] == "#quiz" and response["HX-Reswap"] == "outerHTML"
+    assert response["HX-Push-Url"] == reverse("question", args=[exam.pk, 2])
+    assert "Question 2 of 3" in html and "<title>Question 2 of 3" in html
+    assert "1 of 3 questions answered" in html
+
+
+def test_a_half_given_answer_is_not_thrown_away_by_a_move(client, learner):
+    matrix = QuestionFactory(kind="matrix")
+    exam = Attempt.objects.create(
+        user=learner, mode="exam", question_ids=[matrix.pk], seed=1, deadline=timezone.now() + timedelta(hours=1)
+    )
+    first = matrix.options.first()
+    keys = exam.keys_for(matrix)
+    data = {f"row-{keys(first.pk)}": keys.column(0), "go": "1"}
+    response = client.post(reverse("answer", args=[exam.pk, 1]), data)
+    assert response.status_code == 422  # stays, with the message, and the half answer still chosen
+    html = response.content.decode()
+    assert "Choose an answer in every row" in html and f'value="{keys.column(0)}"' in html
+    assert f'id="row-{keys(first.pk)}-{keys.column(0)}" checked' in html
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("go", ["0", "99", "²", "next", ""])
+def test_an_odd_move_is_a_plain_save(client, exam, go):
+    data = answer_form(exam, 1, {"option": option(exam, 1).pk}) | {"go": go}
+    response = client.post(reverse("answer", args=[exam.pk, 1]), data)
+    assert response["Location"] == reverse("question", args=[exam.pk, 1])
+    assert Response.objects.count() == 1
+
+
+def test_submit_saves_the_choice_then_asks_when_questions_are_left(client, exam):
+    data = answer_form(exam, 2, {"option": option(exam, 2).pk}) | {"go": "submit"}
+    response = client.post(reverse("answer", args=[exam.pk, 2]), data)
+    assert response["Location"] == reverse("submit_exam", args=[exam.pk])
+    assert Response.objects.count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "You have answered 1 of 3 questions." in page and "2 questions are not answered" in page
+    exam.refresh_from_db()
+    assert exam.finished is None
+    htmx = client.post(reverse("answer", args=[exam.pk, 2]), data, **HTMX)
+    assert htmx["HX-Redirect"] == reverse("submit_exam", args=[exam.pk])

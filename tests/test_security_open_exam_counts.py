@@ -59,7 +59,7 @@ def test_saved_exam_answers_move_no_count_while_the_exam_is_open(client, exam):
     assert after_right["totals"] == {"answered": 0, "right": 0}
     assert Response.objects.filter(attempt=exam).count() == 1  # the answer is saved all the same
 
-    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     finished = what_the_learner_can_read(client)
     assert finished["totals"] == {"answered": 1, "right": 1}  # once it is over, it counts
 
@@ -67,7 +67,7 @@ def test_saved_exam_answers_move_no_count_while_the_exam_is_open(client, exam):
 def test_the_wrong_pool_learns_of_exam_answers_only_after_the_exam(client, exam):
     save(client, exam, right=False)
     assert "No questions match" in what_the_learner_can_read(client)["wrong pool"]
-    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     assert "1 question match" in what_the_learner_can_read(client)["wrong pool"]
 
 
@@ -75,6 +75,6 @@ def test_item_statistics_leave_out_open_exams(client, exam):
     save(client, exam, right=True)
     question = exam.question_at(1)
     assert item_statistics([question])[0]["n"] == 0
-    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     stats = item_statistics([question])[0]
     assert stats["n"] == 1 and stats["facility"] == 1.0

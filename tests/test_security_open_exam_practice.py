@@ -54,7 +54,7 @@ def attempts_now() -> set[int]:
 
 
 def finish_exam(client, exam):
-    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     exam.refresh_from_db()
     assert exam.finished is not None
 
@@ -182,6 +182,6 @@ def test_a_visitor_without_an_account_is_held_to_the_same_rule(client):
     response = client.post(reverse("start", args=[topic.slug]), {"count": 10}, follow=True)
     assert Attempt.objects.count() == 1  # nothing left to draw
     assert "open exam" in response.content.decode()
-    client.post(reverse("submit_exam", args=[exam.pk]))
+    client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
     client.post(reverse("start", args=[topic.slug]), {"count": 10})
     assert Attempt.objects.count() == 2

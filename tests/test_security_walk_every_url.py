@@ -232,7 +232,7 @@ def test_no_page_depends_on_whether_a_saved_exam_answer_is_right(client, world):
     assert differ == []
 
     with time_machine.travel(NOW, tick=False):
-        client.post(reverse("submit_exam", args=[exam.pk]))
+        client.post(reverse("submit_exam", args=[exam.pk]), {"confirm": "yes"})
         finished = walk(client, world)
     # once the exam is over its score shows: the comparison above could have seen a difference
     assert any(finished[k] != right[k] for k in right)

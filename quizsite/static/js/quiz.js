@@ -70,7 +70,7 @@
       form.requestSubmit();
     } else if (event.key === "n" || event.key === "N" || event.key === "p" || event.key === "P") {
       var which = event.key.toLowerCase() === "n" ? "next" : "previous";
-      var link = document.querySelector("a[data-shortcut=" + which + "]");
+      var link = document.querySelector("[data-shortcut=" + which + "]");
       if (link) {
         event.preventDefault();
         link.click();
