@@ -29,6 +29,13 @@ class Visibility:
 
     @classmethod
     def of(cls, request: HttpRequest) -> Visibility:
+        """The visitor's visibility, worked out once per request however many helpers ask."""
+        if not hasattr(request, "_visibility"):
+            request._visibility = cls._read(request)
+        return request._visibility
+
+    @classmethod
+    def _read(cls, request: HttpRequest) -> Visibility:
         if not request.user.is_authenticated and not request.session.get("attempt_ids"):
             return cls()  # no attempts, so no open exam: save the query
         exams = Attempt.objects.owned_by(request).open_exams().select_related("topic")
