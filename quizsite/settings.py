@@ -135,18 +135,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite (development, small single-server use) under concurrent answers: WAL lets readers go on while one
+# writer writes; IMMEDIATE takes the write lock when a transaction begins, so two first answers queue for it
+# (up to the timeout, in seconds) instead of one failing with "database is locked" when its read turns into
+# a write. PostgreSQL is the production database.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite (development, small single-server use) under concurrent answers: WAL lets readers go on while one
-    # writer writes; IMMEDIATE takes the write lock when a transaction begins, so two first answers queue for it
-    # (up to the timeout, in seconds) instead of one failing with "database is locked" when its read turns into
-    # a write. PostgreSQL is the production database.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at

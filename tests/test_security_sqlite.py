@@ -1,18 +1,17 @@
 """Finding 10: concurrent first answers on SQLite queue for the write lock instead of failing with a 500.
 
-The suite's own SQLite database is in memory (where WAL does not apply), so
-these tests open file databases with the project's settings: the settings
-take effect, and two connections writing at once both succeed.
+The suite's own database is in memory (where WAL does not apply) or PostgreSQL, so
+these tests open SQLite file databases with the project's SQLite settings: the
+settings take effect, and two connections writing at once both succeed. They
+run on every suite run, whatever the suite's own database.
 """
 
 import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
-
-pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite settings only")
 
 
 @pytest.fixture
@@ -24,7 +23,8 @@ def own_files(django_db_blocker):
 
 def file_database(path) -> DatabaseWrapper:
     alias = f"file-{path.name}-{threading.get_ident()}"
-    return DatabaseWrapper({**settings.DATABASES["default"], "NAME": str(path)}, alias=alias)
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": settings.SQLITE_OPTIONS}
+    return DatabaseWrapper(connections.configure_settings({"default": database})["default"], alias=alias)
 
 
 def test_a_file_database_uses_wal_a_busy_timeout_and_immediate_transactions(tmp_path, own_files):
