@@ -188,7 +188,28 @@ def citation_rows() -> models.QuerySet:
 
 
 class AnswerError(ValueError):
-    """An answer that cannot be scored; the message is shown to the learner."""
+    """An answer that cannot be scored; the message is shown to the learner.
+
+    `missing` holds the page keys of the rows, items or blanks left without an answer, so the form can mark
+    each one beside the message (a partial answer is kept, and what is missing is named).
+    """
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def _named(texts: list[str], quote: bool = True) -> str:
+    """“a”, “a” and “b”, “a”, “b” and “c”: the parts a message names."""
+    quoted = [f"“{t}”" if quote else t for t in texts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _still_missing(texts: list[str], part: str, lacks: str) -> str:
+    """Names one or two missing parts; more are counted, since each is marked on the form beside it."""
+    if len(texts) <= 2:
+        return f"{_named(texts)} {'has' if len(texts) == 1 else 'have'} {lacks} yet."
+    return f"{len(texts)} {part}s have {lacks} yet; each is marked “{lacks.capitalize()} yet”."
 
 
 @dataclass
@@ -452,25 +473,37 @@ class Question(models.Model):
             return {"options": sorted({options[v].pk for v in values})}
         if kind == self.Kind.MATRIX:
             columns = {keys.column(i): label for i, label in enumerate(self.columns)}
-            rows = {}
+            rows, missing = {}, {}
             for key, row in options.items():
                 value = (getlist(f"row-{key}") or [""])[0]
                 if value == "":
-                    raise AnswerError(f"Choose an answer in every row before you submit: “{row.text}” has none yet.")
-                if value not in columns:
+                    missing[key] = row.text
+                elif value not in columns:
                     raise AnswerError("That answer is not one of this question's columns.")
-                rows[str(row.pk)] = columns[value]
+                else:
+                    rows[str(row.pk)] = columns[value]
+            if missing:
+                raise AnswerError(
+                    "Choose an answer in every row before you submit: "
+                    + _still_missing(list(missing.values()), "row", "no answer"),
+                    missing=tuple(missing),
+                )
             return {"rows": rows}
         if kind == self.Kind.ORDERING:
-            places = {}
+            places, missing = {}, {}
             allowed = {str(n): n for n in range(1, len(options) + 1)}  # exact ASCII digits only
             for key, item in options.items():
                 value = (getlist(f"place-{key}") or [""])[0]
                 if value not in allowed:
-                    raise AnswerError(
-                        f"Give every item a place from 1 to {len(options)}: “{item.text}” has no place yet."
-                    )
-                places[item.pk] = allowed[value]
+                    missing[key] = item.text
+                else:
+                    places[item.pk] = allowed[value]
+            if missing:
+                raise AnswerError(
+                    f"Give every item a place from 1 to {len(options)}: "
+                    + _still_missing(list(missing.values()), "item", "no place"),
+                    missing=tuple(missing),
+                )
             if sorted(places.values()) != list(range(1, len(options) + 1)):
                 raise AnswerError("Give each place to one item only.")
             return {"order": [pk for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
@@ -482,14 +515,21 @@ class Question(models.Model):
                 raise AnswerError("Keep your answer under 200 characters.")
             return {"text": text}
         if kind == self.Kind.CLOZE:
-            blanks = {}
+            blanks, missing = {}, []
             for number in sorted({o.blank for o in options.values()}):
                 value = (getlist(f"blank-{number}") or [""])[0]
                 if not value:
-                    raise AnswerError(f"Fill in every blank before you submit: blank {number} is empty.")
-                if value not in options or options[value].blank != number:
+                    missing.append(number)
+                elif value not in options or options[value].blank != number:
                     raise AnswerError("That answer is not one of this blank's choices.")
-                blanks[str(number)] = options[value].pk
+                else:
+                    blanks[str(number)] = options[value].pk
+            if missing:
+                which = _named([str(n) for n in missing], quote=False)
+                empty = f"blank {which} is empty" if len(missing) == 1 else f"blanks {which} are empty"
+                raise AnswerError(
+                    f"Fill in every blank before you submit: {empty}.", missing=tuple(str(n) for n in missing)
+                )
             return {"blanks": blanks}
         raise AnswerError("This question cannot be answered.")
 

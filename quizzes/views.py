@@ -293,7 +293,7 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             # 422, not 400: an answer that cannot be scored is an expected, well-formed request. htmx swaps it in
             # place (base.html's responseHandling), and django-htmx's DEBUG error handler, which replaces the
             # whole document on a 400, leaves it alone, so `make run` behaves as production does.
-            return _refuse(request, context, str(exc), 422)
+            return _refuse(request, context | {"missing": exc.missing}, str(exc), 422)
         except AttemptClosed:
             attempt.close_if_expired()
             message = (

@@ -8,8 +8,10 @@ shown again in place with the message beside it, focus goes to the message, and 
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from quizzes.models import Attempt, Question, Response
 from tests.pages import assert_whole
 from tests.test_browser import fill_answer, start_practice
 
@@ -105,3 +107,34 @@ def test_keyboard_focus_after_a_swap_can_be_seen(live_server, page: Page, bank):
     expect(stem).to_be_focused()
     assert stem.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
     expect(page.locator(".quiz-progress")).to_be_in_viewport()  # "Question 2 of 5" is not scrolled away
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_partial_matrix_answer_is_kept_and_what_is_missing_is_marked(live_server, browser, bank, javascript):
+    user = User.objects.create_user("halfway", password="one-row-only-2026")
+    question = Question.objects.published().filter(kind=Question.Kind.MATRIX).order_by("key").first()
+    attempt = Attempt.objects.create(user=user, question_ids=[question.pk], seed=5)
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/attempts/{attempt.pk}/questions/1/")
+    page.get_by_label("Username").fill("halfway")
+    page.get_by_label("Password").fill("one-row-only-2026")
+    page.get_by_role("button", name="Log in").click()
+    rows = page.locator("#question-form table.matrix tbody tr")
+    assert rows.count() >= 4  # so the message counts the rows left instead of naming them
+    first = rows.first.locator("input[type=radio]").last
+    first.check()
+
+    page.get_by_role("button", name="Submit answer").click()
+
+    error = page.locator("#answer-error")
+    expect(error).to_contain_text("Choose an answer in every row before you submit")
+    expect(error).to_be_focused()
+    expect(first).to_be_checked()  # the row given is kept
+    expect(rows.first.locator(".missing-note")).to_have_count(0)
+    expect(error).to_contain_text(f"{rows.count() - 1} rows have no answer yet")
+    for row in rows.all()[1:]:
+        expect(row.locator(".missing-note")).to_have_text("No answer yet")
+    assert_whole(page, "Question 1 of 1", "a partial matrix answer refused", javascript)
+    assert not Response.objects.exists()
+    context.close()
