@@ -429,16 +429,18 @@ def _builder_questions(request: HttpRequest, data: dict, visibility: Visibility)
 @throttle("start", "started practices without an account", anonymous_only=True)
 @require_http_methods(["GET", "POST"])
 def build(request: HttpRequest) -> HttpResponse:
-    """The quiz builder: GET counts the matching questions, POST starts the quiz."""
+    """The quiz builder: POST starts the quiz, or with action=count only counts the matching questions (the
+    button for that without JavaScript); htmx counts by GET as the choices change."""
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = BuilderForm(data, initial={"allowance": _allowance(request)})
+    starting = request.method == "POST" and request.POST.get("action") != "count"
     matches = None
     visibility = Visibility.of(request)
     if form.is_bound and form.is_valid():
         choices = form.cleaned_data
         ids = list(_builder_questions(request, choices, visibility).values_list("pk", flat=True))
         matches = len(ids)
-        if request.method == "POST" and ids:
+        if starting and ids:
             chosen = random.sample(ids, min(choices["count"], len(ids)))
             exam = choices["mode"] == Attempt.Mode.EXAM
             now = timezone.now()
@@ -452,12 +454,12 @@ def build(request: HttpRequest) -> HttpResponse:
                 started=now,
                 deadline=exam_deadline(now, choices["minutes"], choices["allowance"]) if exam else None,
             )
-        if request.method == "POST":
+        if starting:
             form.add_error(None, "No questions match these choices. Tick more banks or kinds, or choose another pool.")
     context = {"form": form, "matches": matches, "held_back_title": visibility.exam_title()}
     if request.htmx and request.method == "GET":
         return render(request, "quizzes/build.html#match-count", context)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "quizzes/build.html", context, status=status)
 
 

@@ -1,5 +1,7 @@
 """The quiz builder: choices, the live match count, pools, and starting."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -63,9 +65,25 @@ def test_banks_narrow_the_count(client, banks):
     assert "5 questions match." in count(client, topics=[a.pk])
 
 
-def test_without_javascript_the_count_is_on_the_page(client, banks):
-    page = client.get(reverse("build"), BASE | {"kinds": ["matrix"]}).content.decode()
-    assert "<html" in page and "4 questions match." in page
+def test_without_javascript_the_count_button_counts_and_starts_nothing(client, banks):
+    """ "Count matching questions" posts the form like Start, so the CSRF token never lands in the address bar;
+    it shows the count on the whole page, the choices kept, and starts nothing."""
+    page = client.get(reverse("build")).content.decode()
+    button = re.search(r"<button[^>]*>Count matching questions</button>", page).group(0)
+    assert 'name="action" value="count"' in button and "formmethod" not in button
+    response = client.post(reverse("build"), BASE | {"kinds": ["matrix"], "action": "count"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" in page and "4 questions match." in page
+    assert re.search(r'value="matrix"[^>]*checked', page)
+    assert not Attempt.objects.exists()
+
+
+def test_the_count_with_javascript_sends_no_csrf_token_in_the_url(client, banks):
+    page = client.get(reverse("build")).content.decode()
+    assert 'hx-params="not csrfmiddlewaretoken"' in page
+    assert "The number of matching questions updates as you choose." in re.search(
+        r"<span data-needs-js hidden>[^<]*</span>", page
+    ).group(0)
 
 
 def test_pools_follow_the_learners_own_answers(client, banks):

@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // Controls that only work with this script are sent hidden, with data-needs-js; show them.
+  function showScripted() {
+    document.querySelectorAll("[data-needs-js][hidden]").forEach(function (el) { el.hidden = false; });
+  }
+
   // -- Exam countdown -------------------------------------------------------
   // The server owns the deadline; this only shows it. role="timer" is not
   // announced as it ticks; the button (and the 5- and 1-minute marks) speak
@@ -48,8 +53,18 @@
 
   // -- Keyboard shortcuts ---------------------------------------------------
   function typingIn(target) {
-    return target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName) ||
+    return target.isContentEditable || target.tagName === "TEXTAREA" ||
       (target.tagName === "INPUT" && !/^(radio|checkbox)$/.test(target.type));
+  }
+
+  // 1 to 9: the Nth option (single, true/false, select-all, highlight) or, in a matrix, the Nth column of the
+  // row that has focus. In an ordering or cloze the focused list takes the key itself (its places are numbers).
+  function choiceFor(form, target, n) {
+    if (form.querySelector("table.matrix")) {
+      var row = target.closest && target.closest("table.matrix tbody tr");
+      return row ? row.querySelectorAll("input[type=radio]")[n - 1] : null;
+    }
+    return form.querySelectorAll("input[name=option]")[n - 1];
   }
 
   document.addEventListener("keydown", function (event) {
@@ -57,9 +72,10 @@
     var form = document.getElementById("question-form");
     var fieldset = form && form.querySelector("fieldset");
     var open = fieldset && !fieldset.disabled;
-    if (/^[1-9]$/.test(event.key) && open) {
-      var choices = form.querySelectorAll("input[name=option]");
-      var choice = choices[Number(event.key) - 1];
+    // a focused list keeps its own letters and digits (they pick its options); only Enter is taken from it
+    var inList = event.target.tagName === "SELECT";
+    if (/^[1-9]$/.test(event.key) && open && !inList) {
+      var choice = choiceFor(form, event.target, Number(event.key));
       if (choice) {
         event.preventDefault();
         choice.click();
@@ -68,7 +84,7 @@
     } else if (event.key === "Enter" && open && !/^(BUTTON|A|SUMMARY)$/.test(event.target.tagName)) {
       event.preventDefault();
       form.requestSubmit();
-    } else if (event.key === "n" || event.key === "N" || event.key === "p" || event.key === "P") {
+    } else if (!inList && /^[nNpP]$/.test(event.key)) {
       var which = event.key.toLowerCase() === "n" ? "next" : "previous";
       var link = document.querySelector("[data-shortcut=" + which + "]");
       if (link) {
@@ -80,4 +96,6 @@
 
   document.addEventListener("DOMContentLoaded", startTimer);
   document.addEventListener("htmx:afterSettle", startTimer);
+  document.addEventListener("DOMContentLoaded", showScripted);
+  document.addEventListener("htmx:afterSettle", showScripted);
 })();
