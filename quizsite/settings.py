@@ -164,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # zxcvbn's score from 0 to 4; 3 is "safely unguessable" for an online attacker and hard offline.
 PASSWORD_MINIMAL_STRENGTH = 3
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "progress"
+LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"

@@ -402,6 +402,7 @@ class CohortAdmin(OwnCohortsMixin, admin.ModelAdmin):
 class AssignmentAdmin(OwnCohortsMixin, admin.ModelAdmin):
     list_display = ("title", "cohort", "mode", "opens", "due")
     list_filter = ("mode",)
+    readonly_fields = ("created",)  # set when the assignment is made; editing it would rewrite its history
     autocomplete_fields = ("questions",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

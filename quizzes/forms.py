@@ -115,9 +115,14 @@ class AccommodationForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ("time_allowance",)
+        fields = ("role", "time_allowance")
         labels = {"time_allowance": "Time allowance for the practice exams I build"}
-        widgets = {"time_allowance": forms.RadioSelect}
+        widgets = {"role": forms.RadioSelect, "time_allowance": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.role == Profile.Role.PATIENT:
+            del self.fields["time_allowance"]  # no exam settings on a patient account
 
 
 def folded(username: str) -> str:
@@ -137,9 +142,33 @@ class SignupForm(UserCreationForm):
         field_classes = {"username": UsernameField}  # NFKC-normalises what is typed, as Django's own form does
         help_texts = {"username": "150 characters or fewer: English letters, digits and @ . + - _ only."}
 
+    role = forms.ChoiceField(
+        label="This account is for",
+        choices=Profile.Role.choices,
+        initial=Profile.Role.STUDENT,
+        required=False,  # a sign-up that does not say is a student's, as before the choice existed
+        widget=forms.RadioSelect,
+        help_text="A patient account shows plain-language checks and no scores. You can change this in your settings.",
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(ASCIIUsernameValidator(message=self.ASCII_ONLY))
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            role = self.cleaned_data.get("role") or Profile.Role.STUDENT
+            Profile.objects.update_or_create(user=user, defaults={"role": role})
+        return user
+
+    def focus_first_error(self) -> None:
+        """After a refused sign-up, focus lands on the first field that is wrong, not always on Username."""
+        wrong = [name for name in self.fields if name in self.errors]
+        if wrong:
+            for field in self.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+            self.fields[wrong[0]].widget.attrs["autofocus"] = True
 
     def validate_password_for_user(self, user, **kwargs) -> None:
         # Say what is wrong with a password beside the field it was typed in, not beside its confirmation.

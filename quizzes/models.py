@@ -1034,7 +1034,18 @@ class Attempt(models.Model):
 
 
 class Profile(models.Model):
-    """A learner's settings; today the extra time they need for timed exams (WCAG 2.2.1)."""
+    """A learner's settings: whom the account is for, and the extra time they need for timed exams (WCAG 2.2.1).
+
+    A patient account gets the patient's pages (plain checks, what to read next, no scores or exam settings).
+    The choice only shapes what is shown; it grants nothing, so it is also kept in the session (PATIENT_KEY)
+    for the header, which would otherwise cost a query on every page.
+    """
+
+    PATIENT_KEY = "patient_account"
+
+    class Role(models.TextChoices):
+        STUDENT = "student", "A nursing student, to practice for exams"
+        PATIENT = "patient", "A patient, or someone who looks after one, to check what I understood"
 
     class TimeAllowance(models.TextChoices):
         STANDARD = "1", "Standard time"
@@ -1043,10 +1054,15 @@ class Profile(models.Model):
         UNLIMITED = "none", "No time limit"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("This account is for", max_length=8, choices=Role.choices, default=Role.STUDENT)
     time_allowance = models.CharField(max_length=4, choices=TimeAllowance.choices, default=TimeAllowance.STANDARD)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    @classmethod
+    def is_patient(cls, user) -> bool:
+        return user.is_authenticated and cls.objects.filter(user=user, role=cls.Role.PATIENT).exists()
 
 
 def exam_deadline(start, minutes: int, allowance: str):

@@ -9,7 +9,7 @@ stop being called.
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from quizzes.models import Attempt, Flag, Question
+from quizzes.models import Attempt, Flag, Profile, Question
 
 
 @receiver(user_logged_in, dispatch_uid="quizzes-claim-session-attempts")
@@ -22,3 +22,10 @@ def claim_session_attempts(sender, request, user, **kwargs) -> None:
         Attempt.objects.filter(pk__in=ids, user__isnull=True).update(user=user)
     flagged = Question.objects.filter(pk__in=request.session.get("flagged_ids", []))
     Flag.objects.bulk_create([Flag(user=user, question=q) for q in flagged], ignore_conflicts=True)
+
+
+@receiver(user_logged_in, dispatch_uid="quizzes-remember-patient-account")
+def remember_patient_account(sender, request, user, **kwargs) -> None:
+    """The header and the landing page follow whom the account is for without a query on every page."""
+    if request is not None and hasattr(request, "session"):
+        request.session[Profile.PATIENT_KEY] = Profile.is_patient(user)

@@ -52,5 +52,6 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sources/<slug:slug>/<slug:key>/practice/", views.practise_passage, name="practise_passage"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/welcome/", views.after_login, name="after_login"),
     path("progress/", views.progress, name="progress"),
 ]

@@ -519,7 +519,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            saved = form.save()
+            request.session[Profile.PATIENT_KEY] = saved.role == Profile.Role.PATIENT
             messages.success(request, "Your settings are saved.")
             return redirect("profile")
         return render(request, "quizzes/profile.html", {"form": form}, status=400)
@@ -610,11 +611,52 @@ def report_question(request: HttpRequest, pk: int) -> HttpResponse:
 # -- the patient self-check --------------------------------------------------------
 
 
+PASSAGES_TO_REREAD = 5
+
+
+@never_cache
 @require_GET
 def check(request: HttpRequest) -> HttpResponse:
+    """The patient's home: the topics to check, what this visitor has checked, and what to read again.
+
+    No scores: a check someone did not get fully right only leads to the passages behind it.
+    """
     friendly = Q(questions__status=Question.Status.PUBLISHED, questions__audience__in=["patient", "both"])
-    topics = Topic.objects.annotate(count=Count("questions", filter=friendly)).filter(count__gte=3)
-    return render(request, "quizzes/check.html", {"topics": topics, "set_size": PATIENT_SET_SIZE})
+    topics = list(Topic.objects.annotate(count=Count("questions", filter=friendly)).filter(count__gte=3))
+    checks = list(
+        Attempt.objects.owned_by(request)
+        .filter(mode=Attempt.Mode.PATIENT)
+        .select_related("topic")
+        .annotate(looked=Count("responses"))
+        .order_by("-started")[:10]
+    )
+    reread = []
+    if checks:
+        # the newest checks first; an open exam's questions say nothing here until it ends
+        unsure = list(
+            Response.objects.filter(attempt__in=[c.pk for c in checks], score__lt=1)
+            .exclude(question_id__in=Visibility.of(request).held_back)
+            .order_by("-created")
+            .values_list("question_id", flat=True)[:20]
+        )
+        cites = Citation.objects.filter(question_id__in=unsure, option__isnull=True).select_related("passage__source")
+        by_question: dict[int, list[Citation]] = {}
+        for cite in cites:
+            by_question.setdefault(cite.question_id, []).append(cite)
+        seen: set[int] = set()
+        for cite in (c for qid in unsure for c in by_question.get(qid, [])):
+            if cite.passage_id not in seen and len(reread) < PASSAGES_TO_REREAD:
+                seen.add(cite.passage_id)
+                reread.append(cite)
+    checked = {c.topic_id for c in checks}
+    context = {
+        "topics": topics,
+        "set_size": PATIENT_SET_SIZE,
+        "checks": checks,
+        "reread": reread,
+        "not_checked": [t for t in topics if t.pk not in checked] if checks else [],
+    }
+    return render(request, "quizzes/check.html", context)
 
 
 @throttle("start", "started practices without an account", anonymous_only=True)
@@ -679,21 +721,34 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("progress")
+        return redirect("after_login")
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("progress")
+            return redirect("after_login")
+        form.focus_first_error()
         return render(request, "registration/signup.html", {"form": form}, status=400)
     return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_GET
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where logging in leads without a `next`: instructors to Teaching, a patient account to its checks,
+    everyone else to their progress."""
+    if request.user.has_perm("quizzes.view_cohort"):
+        return redirect("teach")
+    return redirect("check" if request.session.get(Profile.PATIENT_KEY) else "progress")
 
 
 @never_cache
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
+    if request.session.get(Profile.PATIENT_KEY):
+        return redirect("check")  # a patient account's home: what they checked, with no scores
     Attempt.objects.filter(user=request.user).close_expired()
     page = positive_int(request.GET.get("page"), upper=10_000) or 1  # no one pages back 200,000 practices
     held_back = Visibility.of(request).held_back

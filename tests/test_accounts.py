@@ -15,7 +15,7 @@ def test_signup_creates_an_account_and_logs_in(client):
         reverse("signup"),
         {"username": "nurse1", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
     )
-    assert response.status_code == 302 and response["Location"] == reverse("progress")
+    assert response.status_code == 302 and client.get(response["Location"])["Location"] == reverse("progress")
     assert User.objects.filter(username="nurse1").exists()
     assert client.get(reverse("progress")).status_code == 200
 

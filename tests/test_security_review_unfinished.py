@@ -16,7 +16,7 @@ def test_an_unfinished_practice_reviews_only_what_was_answered(client, learner):
         assert question.explanation not in page
         for option in question.options.all():
             assert option.rationale not in page
-    assert "Right answer" not in page and "It is a right answer" not in page
+    assert "Right answer" not in page and "It is a right answer" not in page and "one to highlight" not in page
     assert "appear here once you answer it" in page
 
     right = first.options.get(is_correct=True)
