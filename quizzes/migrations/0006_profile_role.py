@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0005_membership_time_allowance'),
+        ("quizzes", "0005_membership_time_allowance"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='role',
-            field=models.CharField(choices=[('student', 'A nursing student, to practice for exams'), ('patient', 'A patient, or someone who looks after one, to check what I understood')], default='student', max_length=8, verbose_name='This account is for'),
+            model_name="profile",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("student", "A nursing student, to practice for exams"),
+                    ("patient", "A patient, or someone who looks after one, to check what I understood"),
+                ],
+                default="student",
+                max_length=8,
+                verbose_name="This account is for",
+            ),
         ),
     ]
