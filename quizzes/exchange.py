@@ -136,7 +136,9 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
             ),
         )
         existing = list(question.options.order_by("position"))
-        question.citations.all().delete()
+        # Citations are updated in place too: "Read it in the source" links carry citation ids, and a reload of
+        # an unchanged bank must leave every id (and the question's version, the parts cache key) as it was.
+        cited = {(c.option_id, c.position): c for c in question.citations.all()}
         parts = _parts(q)
         options: dict[int, Option] = {}
         for position, part in enumerate(parts, start=1):
@@ -163,21 +165,30 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
             option.save()
         for position, part in enumerate(parts, start=1):
             where = f"questions[{path}] part {position}"
-            _cite(question, options[position], part.get("citations", []), passages, where)
+            _cite(question, options[position], part.get("citations", []), passages, where, cited)
+        _cite(question, None, q.get("citations", []), passages, f"questions[{path}]", cited)
+        Citation.objects.filter(pk__in=[c.pk for c in cited.values()]).delete()  # no longer in the bank
         for extra in existing[len(parts) :]:
             extra.delete()
-        _cite(question, None, q.get("citations", []), passages, f"questions[{path}]")
         question.record_version()
     return len(bank.get("questions", []))
 
 
-def _cite(question: Question, option: Option | None, cites: list, passages: dict, where: str) -> None:
+def _cite(
+    question: Question, option: Option | None, cites: list, passages: dict, where: str, cited: dict
+) -> None:
+    """Save the citations of the question (option None) or of one option, reusing the row already in each
+    place (taken out of `cited`, so what is left there afterwards is no longer cited)."""
     for i, c in enumerate(cites, start=1):
         if c["passage"] not in passages:
             raise BankError(f"{where} citation {i}: unknown passage {c['passage']!r}")
-        Citation.objects.create(
-            question=question, option=option, passage=passages[c["passage"]], quote=c["quote"], position=i
-        )
+        passage = passages[c["passage"]]
+        row = cited.pop((option.pk if option else None, i), None)
+        if row is None:
+            Citation.objects.create(question=question, option=option, passage=passage, quote=c["quote"], position=i)
+        elif (row.passage_id, row.quote) != (passage.pk, c["quote"]):
+            row.passage, row.quote = passage, c["quote"]
+            row.save(update_fields=["passage", "quote"])
 
 
 def export_question(question: Question) -> dict:
