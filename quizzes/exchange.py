@@ -174,9 +174,7 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
     return len(bank.get("questions", []))
 
 
-def _cite(
-    question: Question, option: Option | None, cites: list, passages: dict, where: str, cited: dict
-) -> None:
+def _cite(question: Question, option: Option | None, cites: list, passages: dict, where: str, cited: dict) -> None:
     """Save the citations of the question (option None) or of one option, reusing the row already in each
     place (taken out of `cited`, so what is left there afterwards is no longer cited)."""
     for i, c in enumerate(cites, start=1):

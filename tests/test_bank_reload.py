@@ -6,7 +6,6 @@ import copy
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from quizzes.exchange import load_questions, read_bank_files
 from quizzes.models import Citation, Question, question_with_parts
