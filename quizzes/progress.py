@@ -69,7 +69,8 @@ class BankProgress:
 
 def _chart(days: list[dict], today: date) -> dict:
     """Points of an SVG line chart of mean score per day over the last CHART_DAYS days."""
-    width, height, pad = 600, 200, 30
+    # drawn at a phone's width, so its labels stay readable there; CSS caps how far it grows on a desktop
+    width, height, pad = 360, 180, 30
     first = today - timedelta(days=CHART_DAYS - 1)
     step = (width - 2 * pad) / (CHART_DAYS - 1)
     points = []

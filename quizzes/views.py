@@ -213,14 +213,19 @@ def _question_context(
     if show_feedback:
         context["parts"] = question.feedback(response.answer)
     if attempt.is_exam:
-        answered = set(attempt.responses.values_list("question_id", flat=True))
-        context["navigator"] = [
-            {"number": n, "answered": qid in answered, "flagged": qid in flagged}
-            for n, qid in enumerate(attempt.question_ids, start=1)
-        ]
-        context["answered_count"] = len(answered)
+        context |= _navigator(attempt, flagged)
         context["seconds_left"] = attempt.seconds_left()
     return context
+
+
+def _navigator(attempt: Attempt, flagged: set[int]) -> dict:
+    """The exam's question navigator: each question answered or not, flagged or not."""
+    answered = set(attempt.responses.values_list("question_id", flat=True))
+    items = [
+        {"number": n, "answered": qid in answered, "flagged": qid in flagged}
+        for n, qid in enumerate(attempt.question_ids, start=1)
+    ]
+    return {"navigator": items, "answered_count": len(answered)}
 
 
 @never_cache
@@ -506,6 +511,14 @@ def toggle_flag(request: HttpRequest, pk: int) -> HttpResponse:
         request.session["flagged_ids"] = sorted(ids)
     if request.htmx:
         context = {"question": question, "is_flagged": is_flagged, "flag_next": request.POST.get("next", "")}
+        # on an exam page the navigator shows flags too: update it with the button (an out-of-band swap)
+        exam_pk = positive_int(request.POST.get("attempt"))
+        exams = Attempt.objects.owned_by(request).filter(mode=Attempt.Mode.EXAM)
+        attempt = exams.filter(pk=exam_pk).first() if exam_pk else None
+        if attempt is not None and question.pk in attempt.question_ids:
+            number = attempt.question_ids.index(question.pk) + 1
+            context |= {"attempt": attempt, "number": number, "oob": True} | _navigator(attempt, _flagged_ids(request))
+            return render(request, "quizzes/question.html#flag-and-navigator", context)
         return render(request, "quizzes/question.html#flag", context)
     messages.success(request, "Flagged for later." if is_flagged else "Flag removed.")
     return redirect(_safe_next(request, reverse("home")))

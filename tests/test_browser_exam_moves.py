@@ -53,6 +53,10 @@ def test_every_move_saves_the_choice(live_server, browser, bank, javascript):
     if javascript:
         expect(page.locator(".saved")).to_be_focused()
 
+    page.get_by_role("button", name="Flag for later").click()  # the navigator shows the flag at once, both ways
+    expect(page.get_by_role("button", name="Flagged for later")).to_be_visible()
+    expect(page.locator("#navigator").get_by_role("button", name=re.compile(r"^1\W+answered, flagged"))).to_be_visible()
+
     page.get_by_role("button", name="Submit the exam").click()
     expect(page.get_by_role("heading", name="Submit the exam?")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("3 questions are not answered and will score 0")

@@ -1,10 +1,13 @@
 """At a phone's width (390 x 844), in Chromium: every part of a question takes a tap where a person taps it."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Attempt, Question
+from quizzes.models import Attempt, Question, Source
 from tests.pages import assert_whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,3 +39,72 @@ def test_every_phrase_of_every_highlight_question_takes_a_tap(live_server, page:
         expect(page.locator("#feedback-heading")).to_be_focused()
         page.get_by_role("link", name="Next question" if n < len(questions) else "See your results").click()
     expect(page.locator(".result-summary")).to_contain_text(f"You answered {len(questions)} of {len(questions)}")
+
+
+def overflow(page: Page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_every_question_its_feedback_and_the_review_fit_a_phone(live_server, browser, bank):
+    """WCAG 1.4.10 Reflow over the whole shipped bank: a wide grid or a cited table row scrolls inside its own
+    region; nothing (not even the visually hidden labels inside such a region) widens the page."""
+    user = User.objects.create_user("narrow", password="narrow-screen-2026")
+    questions = list(Question.objects.published().order_by("key"))
+    now = timezone.now()
+    exam = Attempt.objects.create(
+        user=user, question_ids=[q.pk for q in questions], seed=2, mode="exam", started=now,
+        deadline=now + timedelta(hours=6),
+    )  # fmt: skip
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("narrow")
+    page.get_by_label("Password").fill("narrow-screen-2026")
+    page.get_by_role("button", name="Log in").click()
+    wide = []
+    for n, question in enumerate(questions, start=1):
+        page.goto(f"{live_server.url}/attempts/{exam.pk}/questions/{n}/")
+        if overflow(page) > 0:
+            wide.append(f"{question.key} question: {overflow(page)} px")
+    Attempt.objects.filter(pk=exam.pk).update(finished=timezone.now())  # its questions are no longer held back
+    practice = Attempt.objects.create(user=user, question_ids=[q.pk for q in questions], seed=2)
+    for question in questions:
+        practice.record_answer(question, question.correct_answer())
+    for n, question in enumerate(questions, start=1):
+        page.goto(f"{live_server.url}/attempts/{practice.pk}/questions/{n}/")
+        expect(page.locator("#feedback-heading")).to_be_visible()
+        if overflow(page) > 0:
+            wide.append(f"{question.key} feedback: {overflow(page)} px")
+    page.goto(f"{live_server.url}/attempts/{practice.pk}/review/")
+    if overflow(page) > 0:
+        wide.append(f"review: {overflow(page)} px")
+    assert wide == [], "wider than a phone: " + "; ".join(wide)
+    context.close()
+
+
+def test_every_page_a_learner_reads_fits_a_phone(live_server, page: Page, bank):
+    """My progress (the mastery and practices tables), every source in the reader (the Consensus table), the
+    results and the review, with a learner who has answered 40 questions."""
+    page.set_viewport_size(PHONE)
+    user = User.objects.create_user("reader", password="reader-phone-2026")
+    questions = list(Question.objects.published().order_by("key")[:40])
+    attempt = Attempt.objects.create(user=user, question_ids=[q.pk for q in questions], seed=3)
+    for question in questions:
+        attempt.record_answer(question, question.correct_answer())
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill("reader-phone-2026")
+    page.get_by_role("button", name="Log in").click()
+    pages = {
+        "/progress/": "My progress",
+        f"/attempts/{attempt.pk}/results/": "Results",
+        f"/attempts/{attempt.pk}/review/": "Review",
+        "/practice/": "Build a quiz",
+        "/sources/": "Sources",
+    }
+    pages |= {source.get_absolute_url(): source.title for source in Source.objects.all()}
+    for url, title in pages.items():
+        page.goto(f"{live_server.url}{url}")
+        assert_whole(page, title, f"{url} at 390 px")
+    page.goto(f"{live_server.url}/progress/")
+    assert page.locator(".chart svg").bounding_box()["width"] >= 300  # the accuracy chart fills the phone's width

@@ -69,7 +69,7 @@ def test_dashboard_shows_levels_trend_and_weakest_banks(client, history):
     weak_row = html.split(f'<th scope="row">{weak.name}</th>')[1].split("</tr>")[0]
     assert "Mastered" in strong_row and "Attempted" in weak_row
     assert "How levels are worked out" in html and "70% of your last 10 answers" in html
-    assert '<svg viewBox="0 0 600 200" role="img"' in html and "<polyline" in html
+    assert '<svg viewBox="0 0 360 180" role="img"' in html and "<polyline" in html
     assert html.count("<circle") == 15 and "<caption>Average score per day</caption>" in html
     assert "Your weakest banks: Weak bank." in html
     assert f'<input type="hidden" name="topics" value="{weak.pk}">' in html
@@ -165,9 +165,9 @@ def test_past_practices_come_twenty_to_a_page(client):
     for _ in range(25):
         Attempt.objects.create(user=user, question_ids=[question.pk], seed=1)
     first = client.get(reverse("progress")).content.decode()
-    assert first.count('/review/">Review') == 20 and 'href="?page=2">Older practices' in first
+    assert first.count('/results/">Resume') == 20 and 'href="?page=2">Older practices' in first
     second = client.get(reverse("progress"), {"page": 2}).content.decode()
-    assert second.count('/review/">Review') == 5 and 'href="?page=1">Newer practices' in second
+    assert second.count('/results/">Resume') == 5 and 'href="?page=1">Newer practices' in second
     assert "Older practices" not in second
     assert client.get(reverse("progress"), {"page": "x"}).status_code == 200
 
@@ -186,3 +186,20 @@ def test_review_reads_older_versions_in_one_query_however_many(client, django_as
     with django_assert_num_queries(10):
         html = client.get(reverse("review", args=[attempt.pk])).content.decode()
     assert "Changed since" not in html and html.count('class="review-item"') == 4
+
+
+def test_each_past_practice_offers_one_way_on(client, learner):
+    """A finished practice is reviewed, an unfinished (perhaps abandoned) one resumed; never both at once."""
+    import re
+
+    from tests.factories import AttemptFactory
+
+    finished = AttemptFactory(user=learner, finished=timezone.now())
+    abandoned = AttemptFactory(user=learner)
+    page = client.get(reverse("progress")).content.decode()
+    rows = {pk: re.search(rf'<tr>(?:(?!</tr>).)*?/attempts/{pk}/(?:(?!</tr>).)*</tr>', page, re.S).group(0)
+            for pk in (finished.pk, abandoned.pk)}  # fmt: skip
+    assert ">Review<" in rows[finished.pk] and ">Resume<" not in rows[finished.pk]
+    assert ">Resume<" in rows[abandoned.pk] and ">Review<" not in rows[abandoned.pk]
+    assert 'role="region" aria-label="My practices" tabindex="0"' in page
+    assert 'role="region" aria-label="Mastery by bank" tabindex="0"' in page or "Mastery by bank" not in page
