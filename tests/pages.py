@@ -38,3 +38,11 @@ def assert_whole(page: Page, title: str | re.Pattern, state: str, javascript: bo
         raise AssertionError(f"{state}: the page is {overflow} px wider than the screen, at {wide}")
     if javascript:
         assert_accessible(page, state)
+
+
+def log_in(page: Page, url: str, username: str, password: str, next: str = "") -> None:
+    """Log in through the form, as a person does, and land on `next` (a path) or the account's home."""
+    page.goto(f"{url}/accounts/login/" + (f"?next={next}" if next else ""))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

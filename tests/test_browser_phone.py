@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Attempt, Question, Source
-from tests.pages import assert_whole
+from tests.pages import assert_whole, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -21,10 +21,7 @@ def test_every_phrase_of_every_highlight_question_takes_a_tap(live_server, page:
     questions = list(Question.objects.published().filter(kind=Question.Kind.HIGHLIGHT).order_by("key"))
     assert len(questions) >= 10
     attempt = Attempt.objects.create(user=user, question_ids=[q.pk for q in questions], seed=11)
-    page.goto(f"{live_server.url}/accounts/login/?next=/attempts/{attempt.pk}/questions/1/")
-    page.get_by_label("Username").fill("thumb")
-    page.get_by_label("Password").fill("tap-tap-2026")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "thumb", "tap-tap-2026", next=f"/attempts/{attempt.pk}/questions/1/")
     for n, question in enumerate(questions, start=1):
         expect(page.locator(".quiz-progress")).to_contain_text(f"Question {n} of {len(questions)}")
         labels = page.locator("#question-form label.phrase")
@@ -57,10 +54,7 @@ def test_every_question_its_feedback_and_the_review_fit_a_phone(live_server, bro
     )  # fmt: skip
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("narrow")
-    page.get_by_label("Password").fill("narrow-screen-2026")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "narrow", "narrow-screen-2026")
     wide = []
     for n, question in enumerate(questions, start=1):
         page.goto(f"{live_server.url}/attempts/{exam.pk}/questions/{n}/")
@@ -91,10 +85,7 @@ def test_every_page_a_learner_reads_fits_a_phone(live_server, page: Page, bank):
     attempt = Attempt.objects.create(user=user, question_ids=[q.pk for q in questions], seed=3)
     for question in questions:
         attempt.record_answer(question, question.correct_answer())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("reader")
-    page.get_by_label("Password").fill("reader-phone-2026")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "reader", "reader-phone-2026")
     pages = {
         "/progress/": "My progress",
         f"/attempts/{attempt.pk}/results/": "Results",

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Attempt, Question, Response
-from tests.pages import assert_whole
+from tests.pages import assert_whole, log_in
 from tests.test_browser import fill_answer, start_practice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,10 +116,7 @@ def test_a_partial_matrix_answer_is_kept_and_what_is_missing_is_marked(live_serv
     attempt = Attempt.objects.create(user=user, question_ids=[question.pk], seed=5)
     context = browser.new_context(java_script_enabled=javascript, viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/attempts/{attempt.pk}/questions/1/")
-    page.get_by_label("Username").fill("halfway")
-    page.get_by_label("Password").fill("one-row-only-2026")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "halfway", "one-row-only-2026", next=f"/attempts/{attempt.pk}/questions/1/")
     rows = page.locator("#question-form table.matrix tbody tr")
     assert rows.count() >= 4  # so the message counts the rows left instead of naming them
     first = rows.first.locator("input[type=radio]").last

@@ -7,16 +7,13 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
 from quizzes.models import Attempt, Question, Response
-from tests.pages import assert_whole
+from tests.pages import assert_whole, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in_to(page: Page, url: str, attempt: Attempt, name: str) -> None:
-    page.goto(f"{url}/accounts/login/?next=/attempts/{attempt.pk}/questions/1/")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password").fill(f"{name}-keys-2026")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, url, name, f"{name}-keys-2026", next=f"/attempts/{attempt.pk}/questions/1/")
 
 
 def attempt_of(name: str, kinds: list[str], **fields) -> Attempt:
