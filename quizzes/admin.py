@@ -217,9 +217,10 @@ class CitationInline(admin.StackedInline):
     readonly_fields = ("passage_text",)
 
     @admin.display(description="passage text (quote from it word for word)")
-    def passage_text(self, obj: Citation) -> str:
-        if not obj.pk:
-            return "Choose a passage: its text appears here as you type the quote."
+    def passage_text(self, obj: Citation | None) -> str:
+        # After a refused save the form's instance already holds the chosen passage, though it has no pk
+        if obj is None or not obj.passage_id:
+            return "Choose a passage: its text appears here, with the quote marked in it as you type."
         return format_html('<div class="passage-text">{}</div>', obj.marked())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

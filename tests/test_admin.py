@@ -55,3 +55,69 @@ def test_demo_accounts_are_created_once(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     assert "(already there)" in capsys.readouterr().out
+
+
+def form_fields(page: str) -> dict:
+    """The values a browser would post from the admin's change form (text inputs, checked boxes, selects)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select, self.textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                    self.data[a["name"]] = a.get("value", "on")
+            elif tag == "select" and a.get("name"):
+                self.select = a["name"]
+                self.data.setdefault(self.select, "")
+            elif tag == "option" and self.select and "selected" in a:
+                self.data[self.select] = a.get("value", "")
+            elif tag == "textarea" and a.get("name"):
+                self.textarea = a["name"]
+                self.data[self.textarea] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.data[self.textarea] += data.removeprefix("\n") if not self.data[self.textarea] else data
+
+    parser = Fields()
+    parser.feed(page)
+    return parser.data
+
+
+def test_a_refused_citation_keeps_its_passage_text_beside_the_quote(client, instructor):
+    question = Question.objects.filter(kind="single").first()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    data = form_fields(client.get(url).content.decode())
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "citation" in k.lower()).removesuffix(
+        "-TOTAL_FORMS"
+    )
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    passage = Passage.objects.exclude(citations__question=question).first()
+    data |= {
+        f"{prefix}-TOTAL_FORMS": str(n + 1),
+        f"{prefix}-{n}-passage": str(passage.pk),
+        f"{prefix}-{n}-quote": "words this passage never says",
+        f"{prefix}-{n}-position": "9",
+        f"{prefix}-{n}-question": str(question.pk),
+    }
+    data.pop("_saveasnew", None)
+    before = question.citations.count()
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "The quote must be copied word for word from the passage." in page
+    new_row = page[page.index(f'id="{prefix}-{n}"') :]
+    shown = new_row[new_row.index("field-passage_text") :][:4000]
+    assert passage.text[:60].replace("'", "&#x27;").replace('"', "&quot;") in shown  # the chosen passage, shown
+    assert "Choose a passage" not in shown
+    assert question.citations.count() == before  # nothing saved

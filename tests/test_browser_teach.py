@@ -90,12 +90,45 @@ def test_the_chosen_passage_appears_beside_the_quote_while_writing(live_server, 
     page.locator(".add-row a", has_text="Add another Citation").click()  # the admin's script makes it a button
     new = page.locator(".inline-related:not(.empty-form)").filter(has=page.locator("select[id$='-passage']")).last
     new.locator(".select2-selection").click()
-    page.locator(".select2-search__field").fill("reabsorb")
+    search = page.locator(".select2-search__field")
+    expect(search).to_have_attribute("aria-label", "Search Passage")  # select2 draws it without a label
+    search.fill("reabsorb")
     option = page.locator(".select2-results__option", has_text="staywell-bone-basics-4")
     expect(option).to_be_visible()
+    assert_accessible(page, "the passage search open")
     option.click()
     passage = Passage.objects.get(key="staywell-bone-basics-4")
     expect(new.locator("select[id$='-passage']")).to_have_value(str(passage.pk))
-    expect(new.locator(".field-passage_text .readonly")).to_have_text(
-        "Osteoclasts are cells that break down, or reabsorb, old bone.", timeout=15_000
-    )
+    shown = new.locator(".field-passage_text .readonly")
+    expect(shown).to_have_text("Osteoclasts are cells that break down, or reabsorb, old bone.", timeout=15_000)
+
+    # the quote is marked in the passage as it is typed, and the page says whether it is word for word
+    quote = new.locator("textarea[id$='-quote']")
+    quote.press_sequentially("break down, or reabsorb")
+    expect(shown.locator("mark")).to_have_text("break down, or reabsorb")
+    expect(new.locator(".quote-status")).to_have_text("Found word for word in the passage: it is marked above.")
+    quote.press_sequentially(" new")
+    expect(shown.locator("mark")).to_have_count(0)
+    expect(new.locator(".quote-status")).to_have_text("Not found word for word in the passage yet.")
+
+    # a refused save keeps the chosen passage's text beside the quote
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("The quote must be copied word for word from the passage.")).to_be_visible()
+    refused = page.locator(".inline-related.errors, .inline-related:has(.errorlist)").last
+    expect(refused.locator(".field-passage_text .readonly")).to_contain_text("Osteoclasts are cells that break down")
+
+
+def test_the_theme_toggle_shows_only_where_it_works(live_server, browser, teaching):
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next=/admin/")
+        page.get_by_label("Username").fill("teacher")
+        page.get_by_label("Password").fill("a-long-passphrase-42")
+        page.get_by_role("button", name="Log in").click()
+        toggle = page.locator("button.theme-toggle")
+        expect(toggle).to_be_visible() if javascript else expect(toggle).to_be_hidden()
+        if javascript:
+            expect(toggle).to_have_accessible_name("Toggle theme (current theme: auto)")
+            assert_accessible(page, "the admin index")
+        context.close()
