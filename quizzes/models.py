@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1092,9 +1092,24 @@ SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=Fal
 EASY_SECONDS = 15  # a right answer this fast is rated Easy
 
 
+NEXT_DAY_LIMIT = 1000
+
+
 class ReviewCardQuerySet(models.QuerySet):
     def due(self, now=None) -> ReviewCardQuerySet:
         return self.filter(due__lte=now or timezone.now())
+
+    def next_review(self, now=None) -> tuple[datetime, int] | None:
+        """When the next review falls due after `now`, and how many questions fall due that day; or None.
+
+        One query: the next dues in order, counted in Python (a day holds at most NEXT_DAY_LIMIT of them here).
+        """
+        now = now or timezone.now()
+        dues = list(self.filter(due__gt=now).order_by("due").values_list("due", flat=True)[:NEXT_DAY_LIMIT])
+        if not dues:
+            return None
+        day = timezone.localtime(dues[0]).date()
+        return dues[0], sum(1 for due in dues if timezone.localtime(due).date() == day)
 
 
 class ReviewCard(models.Model):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -101,10 +102,13 @@ def _home_context(request: HttpRequest) -> dict:
     unfinished = (
         Attempt.objects.owned_by(request).unfinished().select_related("topic").annotate(answered=Count("responses"))
     )
-    due = None
+    due = next_review = None
     if request.user.is_authenticated:
         held = Visibility.of(request).held_back
-        due = ReviewCard.objects.filter(user=request.user).due().exclude(question_id__in=held).count()
+        cards = ReviewCard.objects.filter(user=request.user).exclude(question_id__in=held)
+        due = cards.due().count()
+        if due == 0:
+            next_review = next_review_sentence(cards.next_review())
     assignments = []
     if request.user.is_authenticated:
         mine = {
@@ -118,6 +122,7 @@ def _home_context(request: HttpRequest) -> dict:
         "form": StartForm(),
         "unfinished": [a for a in unfinished[:5] if a.is_open()],
         "due": due,
+        "next_review": next_review,
         "assignments": assignments,
     }
 
@@ -491,9 +496,26 @@ def review_due(request: HttpRequest) -> HttpResponse:
         .values_list("question_id", flat=True)[:REVIEW_BATCH]
     )
     if not ids:
-        messages.info(request, "Nothing is due for review today. Well done.")
+        upcoming = ReviewCard.objects.filter(user=request.user, question__status=Question.Status.PUBLISHED)
+        messages.info(request, "Nothing is due for review yet. " + next_review_sentence(upcoming.next_review()))
         return redirect(_safe_next(request, reverse("home")))
     return _begin(request, ids, mode=Attempt.Mode.REVIEW, label="Spaced review")
+
+
+def next_review_sentence(upcoming: tuple | None, now=None) -> str:
+    """“Your next review is due tomorrow, with 3 questions.”: when the queue comes back, in words."""
+    if upcoming is None:
+        return "Questions you answer come back here for review, sooner the less sure you were of them."
+    due, count = upcoming
+    now, local = timezone.localtime(now or timezone.now()), timezone.localtime(due)
+    days = (local.date() - now.date()).days
+    if days == 0:
+        when = f"later today, from {local:%H:%M}"
+    elif days == 1:
+        when = "tomorrow"
+    else:
+        when = f"on {local:%A}, {local:%B} {local.day}"
+    return f"Your next review is due {when}, with {count} question{pluralize(count)}."
 
 
 @require_POST

@@ -107,8 +107,9 @@ def test_dashboard_queries_do_not_grow_with_hundreds_of_answers(client, history,
 
 
 def test_home_page_queries_are_fixed(client, history, django_assert_num_queries):
-    # session, user, unfinished attempts, open exams, due count, my assignment attempts, open assignments, banks
-    with django_assert_num_queries(8):
+    # session, user, unfinished attempts, open exams, due count, next review (none due), my assignment attempts,
+    # open assignments, banks
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
 
 

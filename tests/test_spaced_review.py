@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt, ReviewCard
-from tests.factories import AttemptFactory, QuestionFactory, answer_form
+from tests.factories import AttemptFactory, QuestionFactory, TopicFactory, answer_form
 
 pytestmark = pytest.mark.django_db
 START = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
@@ -79,7 +79,7 @@ def test_reviewing_again_pushes_the_card_further(client, learner):
 
 def test_nothing_due_says_so(client, learner):
     response = client.post(reverse("review_due"), {"next": "/progress/"}, follow=True)
-    assert "Nothing is due for review today." in response.content.decode()
+    assert "Nothing is due for review yet." in response.content.decode()
     assert not Attempt.objects.exists()
 
 
@@ -106,3 +106,44 @@ def test_no_mistakes_says_so(client, learner):
     QuestionFactory()
     response = client.post(reverse("practise_mistakes"), follow=True)
     assert "There are no mistakes to review" in response.content.decode()
+
+
+def test_after_wrong_answers_the_queue_says_when_they_come_back(client, learner):
+    """Forty wrong answers are not "well done": each is due again the next day, and the page says so."""
+    topic = TopicFactory()
+    questions = QuestionFactory.create_batch(4, topic=topic)
+    attempt = AttemptFactory(user=learner, question_ids=[q.pk for q in questions])
+    for n, question in enumerate(questions, start=1):
+        wrong = question.options.filter(is_correct=False).first()
+        client.post(reverse("answer", args=[attempt.pk, n]), answer_form(attempt, n, {"option": wrong.pk}))
+    cards = ReviewCard.objects.filter(user=learner)
+    assert cards.count() == 4
+    assert all(timedelta(hours=1) < card.due - timezone.now() <= timedelta(days=1, minutes=5) for card in cards)
+
+    response = client.post(reverse("review_due"), {"next": "/"}, follow=True)
+    page = response.content.decode()
+    assert "Nothing is due for review yet. Your next review is due tomorrow, with 4 questions." in page
+    assert "Well done" not in page
+    home = client.get(reverse("home")).content.decode()
+    assert "Your next review is due tomorrow, with 4 questions." in home
+
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=10)):
+        started = client.post(reverse("review_due"))
+        assert started.status_code == 302 and Attempt.objects.filter(mode="review").get().total == 4
+
+
+def test_with_no_cards_the_queue_says_how_it_fills(client, learner):
+    page = client.get(reverse("home")).content.decode()
+    assert "Questions you answer come back here for review" in page
+
+
+def test_the_next_review_sentence_names_the_day():
+    from datetime import datetime
+
+    from quizzes.views import next_review_sentence
+
+    now = timezone.make_aware(datetime(2026, 12, 3, 9, 0))
+    later = timezone.make_aware(datetime(2026, 12, 3, 16, 5))
+    assert next_review_sentence((later, 1), now) == "Your next review is due later today, from 16:05, with 1 question."
+    friday = timezone.make_aware(datetime(2026, 12, 11, 8, 0))
+    assert next_review_sentence((friday, 3), now) == "Your next review is due on Friday, December 11, with 3 questions."
