@@ -80,6 +80,11 @@ class BuilderForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label="Kinds of question", choices=Question.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    mix = forms.BooleanField(
+        label="Mix the kinds: draw evenly across the kinds that match",
+        required=False,
+        help_text="Without it, questions are drawn at random, so one kind may fill most of the quiz.",
+    )
     difficulties = forms.TypedMultipleChoiceField(
         label="Difficulty",
         choices=Question.Difficulty.choices,

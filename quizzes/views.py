@@ -448,10 +448,10 @@ def build(request: HttpRequest) -> HttpResponse:
     visibility = Visibility.of(request)
     if form.is_bound and form.is_valid():
         choices = form.cleaned_data
-        ids = list(_builder_questions(request, choices, visibility).values_list("pk", flat=True))
-        matches = len(ids)
-        if starting and ids:
-            chosen = random.sample(ids, min(choices["count"], len(ids)))
+        rows = list(_builder_questions(request, choices, visibility).values_list("pk", "kind"))
+        matches = len(rows)
+        if starting and rows:
+            chosen = _draw(rows, choices["count"], mix=choices["mix"])
             exam = choices["mode"] == Attempt.Mode.EXAM
             now = timezone.now()
             topics = list(choices["topics"])
@@ -471,6 +471,25 @@ def build(request: HttpRequest) -> HttpResponse:
         return render(request, "quizzes/build.html#match-count", context)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "quizzes/build.html", context, status=status)
+
+
+def _draw(rows: list[tuple[int, str]], count: int, mix: bool) -> list[int]:
+    """`count` question ids at random from (id, kind) rows; with `mix`, round-robin over the kinds (in random
+    order) so each kind that matches gets an equal share, as far as it has questions."""
+    if not mix:
+        return random.sample([pk for pk, _ in rows], min(count, len(rows)))
+    by_kind: dict[str, list[int]] = {}
+    for pk, kind in rows:
+        by_kind.setdefault(kind, []).append(pk)
+    pools = [random.sample(ids, len(ids)) for ids in by_kind.values()]
+    random.shuffle(pools)
+    chosen: list[int] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    random.shuffle(chosen)  # the kinds are mixed in the order too, not dealt in turn
+    return chosen
 
 
 @throttle("start", "started practices without an account", anonymous_only=True)

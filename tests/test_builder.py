@@ -149,3 +149,34 @@ def test_bad_choices_get_a_message(client, banks, bad):
     response = client.post(reverse("build"), BASE | bad)
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     assert not Attempt.objects.exists()
+
+
+def test_a_mix_of_kinds_draws_each_kind_evenly(client, banks):
+    """9 questions: 3 single, 2 select-all, 4 matrix. Five drawn with the mix: every kind once or twice, every
+    time (a plain draw would give four or five matrix questions about one time in eight)."""
+    from collections import Counter
+
+    for _ in range(8):
+        response = client.post(reverse("build"), BASE | {"count": 5, "mix": "on"})
+        assert response.status_code == 302
+        attempt = Attempt.objects.latest("pk")
+        kinds = Counter(attempt.question_at(n).kind for n in range(1, attempt.total + 1))
+        assert (
+            attempt.total == 5
+            and sorted(kinds.values()) == [1, 2, 2]
+            and set(kinds) == {"matrix", "multiple", "single"}
+        )
+
+
+def test_a_mix_gives_a_short_kind_all_it_has_and_fills_with_the_rest(client, banks):
+    response = client.post(reverse("build"), BASE | {"count": 10, "mix": "on", "kinds": ["multiple", "matrix"]})
+    attempt = Attempt.objects.get()
+    kinds = [attempt.question_at(n).kind for n in range(1, attempt.total + 1)]
+    assert response.status_code == 302 and kinds.count("multiple") == 2 and kinds.count("matrix") == 4
+
+
+def test_the_mix_is_offered_with_its_label_beside_the_box(client, banks):
+    page = client.get(reverse("build")).content.decode()
+    assert re.search(
+        r'<input type="checkbox" name="mix"[^>]*id="id_mix"[^>]*> <label for="id_mix">Mix the kinds: draw evenly', page
+    )
