@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Avg, Count, Min, Prefetch, Subquery, Sum
+from django.db.models import Avg, Count, Min, Prefetch, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -300,13 +300,30 @@ def item_statistics(questions, learners=None) -> list[dict]:
     return stats
 
 
+ITEM_SORTS = {
+    "key": lambda s: s["question"].key,
+    "n": lambda s: s["n"],
+    "facility": lambda s: (s["facility"] is None, s["facility"] or 0),
+    "discrimination": lambda s: (s["discrimination"] is None, s["discrimination"] or 0),
+    "time": lambda s: (s["time"] is None, s["time"] or 0),
+}
+
+
 @login_required
 @instructor_required
 @require_GET
 def item_analysis(request: HttpRequest) -> HttpResponse:
-    topics = Topic.objects.all()
+    """One bank's item statistics: a table sortable by each column (as Moodle's quiz statistics), flagged
+    questions first unless another order is chosen, then each question's detail beside the passage it cites."""
+    # Only banks with questions that learners can meet (published or retired) are offered; drafts have no answers
+    topics = list(
+        Topic.objects.annotate(count=Count("questions", filter=~Q(questions__status=Question.Status.DRAFT))).filter(
+            count__gt=0
+        )
+    )
     cohorts = _own_cohorts(request)
-    topic = topics.filter(slug=request.GET.get("topic", "")).first() or topics.first()
+    chosen = request.GET.get("topic", "")
+    topic = next((t for t in topics if t.slug == chosen), topics[0] if topics else None)
     cohort_id = positive_int(request.GET.get("cohort"))  # anything else means every learner
     cohort = cohorts.filter(pk=cohort_id).first() if cohort_id else None
     questions = (
@@ -321,9 +338,27 @@ def item_analysis(request: HttpRequest) -> HttpResponse:
         )
     )
     learners = cohort.members.all() if cohort else None
-    stats = item_statistics(list(questions), learners)
+    stats = item_statistics(list(questions), learners) if topic else []
+    sort = request.GET.get("sort", "")
+    field = sort.removeprefix("-")
+    if field in ITEM_SORTS:
+        stats.sort(key=ITEM_SORTS[field], reverse=sort.startswith("-"))
+    else:
+        sort = ""
+    columns = [
+        ("key", "Question"), ("n", "First answers"), ("facility", "Facility"),
+        ("discrimination", "Discrimination"), ("time", "Mean time"),
+    ]  # fmt: skip
+    headers = [
+        {
+            "label": label,
+            "sort": f"-{name}" if sort == name else name,  # a second click reverses
+            "aria_sort": "ascending" if sort == name else "descending" if sort == f"-{name}" else "",
+        }
+        for name, label in columns
+    ]
     context = {"topics": topics, "topic": topic, "cohorts": cohorts, "cohort": cohort, "stats": stats,
-               "min_answers": MIN_ANSWERS}  # fmt: skip
+               "min_answers": MIN_ANSWERS, "headers": headers, "sort": sort}  # fmt: skip
     return render(request, "teach/items.html", context)
 
 

@@ -478,6 +478,47 @@ def test_item_analysis_page_puts_flagged_questions_first_beside_their_passage(cl
     assert "Review: very easy" in page and "<mark>" in page
 
 
+def test_item_analysis_opens_on_a_bank_learners_can_answer(client, instructor):
+    drafts = TopicFactory(name="Drafts only", position=0)
+    QuestionFactory.create_batch(2, topic=drafts, status="draft")
+    live = TopicFactory(name="Live bank", position=1)
+    QuestionFactory.create_batch(3, topic=live)
+    page = client.get(reverse("item_analysis")).content.decode()
+    assert "<h1>Item analysis: Live bank</h1>" in page and "No questions in this bank" not in page
+    assert "Drafts only" not in page and ">Live bank (3)</option>" in page
+
+
+def test_item_analysis_with_no_answerable_bank_says_what_to_do(client, instructor):
+    QuestionFactory.create_batch(2, status="draft")
+    page = client.get(reverse("item_analysis")).content.decode()
+    assert "No bank has questions that learners can answer yet." in page
+
+
+def test_the_item_table_sorts_by_each_column_both_ways(client, instructor):
+    import re
+
+    topic = TopicFactory()
+    hard, easy, middle = (QuestionFactory(topic=topic, key=k) for k in ("q-hard", "q-easy", "q-middle"))
+    for user in UserFactory.create_batch(5):
+        attempt = AttemptFactory(user=user, question_ids=[hard.pk, easy.pk, middle.pk])
+        for question, score in ((hard, 0.0), (easy, 1.0), (middle, 0.5)):
+            Response.objects.create(attempt=attempt, question=question, answer={}, score=score)
+
+    def rows(sort):
+        page = client.get(reverse("item_analysis"), {"topic": topic.slug, "sort": sort}).content.decode()
+        table = re.search(r'<table class="gradebook item-table">.*?</table>', page, re.S).group(0)
+        return re.findall(r'<a href="#item-\d+">([\w-]+)</a>', table), table
+
+    order, table = rows("facility")
+    assert order == ["q-hard", "q-middle", "q-easy"]
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a href="[^"]*sort=-facility">Facility', table)
+    order, table = rows("-facility")
+    assert order == ["q-easy", "q-middle", "q-hard"] and 'aria-sort="descending"' in table
+    assert rows("key")[0] == ["q-easy", "q-hard", "q-middle"]
+    order, table = rows("nonsense")  # an unknown sort keeps the default: flagged first
+    assert order == ["q-easy", "q-hard", "q-middle"] and "aria-sort" not in table  # q-middle is not flagged
+
+
 def test_item_analysis_queries_are_fixed(client, instructor, cohort, django_assert_num_queries):
     topic = TopicFactory()
     questions = QuestionFactory.create_batch(5, topic=topic)
@@ -491,9 +532,9 @@ def test_item_analysis_queries_are_fixed(client, instructor, cohort, django_asse
             for q in questions
         ]
     )
-    # session, user, permissions (user, groups), banks, the bank, cohorts, the cohort, questions + options +
-    # citations, learner totals, upper and lower group facility, per-question stats, option picks (two kinds)
-    with django_assert_num_queries(17):
+    # session, user, permissions (user, groups), banks with their counts, cohorts, the cohort, questions + options
+    # + citations, learner totals, upper and lower group facility, per-question stats, option picks (two kinds)
+    with django_assert_num_queries(16):
         client.get(reverse("item_analysis"), {"topic": topic.slug, "cohort": cohort.pk})
 
 
