@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
 
-from quizzes.models import Audience, Membership, Profile, Question, Topic
+from quizzes.models import Assignment, Audience, Cohort, Membership, Profile, Question, Topic
 
 # The largest id any of our tables holds on SQLite and PostgreSQL alike (a 32-bit serial). A larger number names
 # nothing, and asking the database about it overflows (SQLite) or raises (PostgreSQL, beyond bigint).
@@ -189,3 +189,48 @@ class SignupForm(UserCreationForm):
         if any(folded(name) == folded(username) for name in legacy):
             raise forms.ValidationError(self.TAKEN, code="unique")
         return username
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ("name",)
+        labels = {"name": "Name of the cohort"}
+        help_texts = {"name": "Learners see it when they join, for example “Nursing 2027, spring”."}
+
+
+class WhenInput(forms.DateTimeInput):
+    """A browser's own date and time picker (and plain text where there is none)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class AssignmentForm(forms.ModelForm):
+    """An assignment set on /teach/: a bank and a number of questions (hand-picked questions stay in authoring,
+    where the admin's search finds them), the mode, the time, and when it opens and is due."""
+
+    count = forms.IntegerField(label="How many questions", min_value=1, max_value=100, initial=10,
+                               help_text="From 1 to 100.")  # fmt: skip
+
+    class Meta:
+        model = Assignment
+        fields = ("cohort", "title", "topic", "count", "mode", "time_limit", "opens", "due")
+        labels = {"topic": "Bank", "time_limit": "Time limit (minutes)"}
+        help_texts = {
+            "topic": "Each learner gets their own draw from this bank; leave it empty to draw from every bank.",
+            "time_limit": "For a timed exam only. Learners you give extra time get it on top (their page in the "
+            "gradebook).",
+            "opens": "Learners can start it from this time.",
+            "due": "Work after this time is marked late.",
+        }
+        widgets = {"mode": forms.RadioSelect, "opens": WhenInput, "due": WhenInput}
+
+    def __init__(self, *args, cohorts=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].empty_label = None
+        self.fields["topic"].queryset = Topic.objects.with_published_counts()
+        self.fields["topic"].empty_label = "Every bank"

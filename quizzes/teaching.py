@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Min, Prefetch, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,8 +21,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quizzes.forms import AccommodationForm, positive_int
-from quizzes.models import AnswerKeys, Attempt, Citation, Cohort, Option, Passage, Question, Report, Response, Topic
+from quizzes.forms import AccommodationForm, AssignmentForm, CohortForm, positive_int
+from quizzes.models import (
+    AnswerKeys,
+    Assignment,
+    Attempt,
+    Citation,
+    Cohort,
+    Option,
+    Passage,
+    Question,
+    Report,
+    Response,
+    Topic,
+)
 
 instructor_required = permission_required("quizzes.view_cohort", raise_exception=True)
 FLAG_EASY, FLAG_HARD, FLAG_DISCRIMINATION, MIN_ANSWERS = 0.9, 0.2, 0.2, 5
@@ -46,6 +59,64 @@ def teach_home(request: HttpRequest) -> HttpResponse:
     )
     open_reports = Report.objects.filter(resolved=False).count()
     return render(request, "teach/home.html", {"cohorts": cohorts, "open_reports": open_reports})
+
+
+# -- cohorts and assignments, made and changed here (the admin has them too) ---------------
+
+
+def _assignment_for(request: HttpRequest, pk: int) -> Assignment:
+    """An assignment of one of the instructor's own cohorts; anyone else's is a 404."""
+    return get_object_or_404(Assignment.objects.filter(cohort__in=_own_cohorts(request)), pk=pk)
+
+
+@login_required
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def cohort_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new cohort (pk None) or one renamed; it lands on the cohort's gradebook, with its join code."""
+    cohort = _cohort_for(request, pk) if pk else None
+    needed = "quizzes.change_cohort" if cohort else "quizzes.add_cohort"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save(commit=False)
+            if cohort is None:
+                saved.owner = request.user
+            saved.save()
+            verb = "renamed" if cohort else "created: give your learners its join code"
+            messages.success(request, f"Cohort “{saved.name}” {verb}.")
+            return redirect("gradebook", saved.pk)
+        return render(request, "teach/cohort_form.html", {"form": form, "cohort": cohort}, status=400)
+    return render(request, "teach/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@login_required
+@instructor_required
+@require_http_methods(["GET", "POST"])
+def assignment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new assignment (for ?cohort=N, or the first cohort) or one changed; it lands on the cohort's gradebook."""
+    assignment = _assignment_for(request, pk) if pk else None
+    needed = "quizzes.change_assignment" if assignment else "quizzes.add_assignment"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied
+    cohorts = _own_cohorts(request)
+    if not cohorts.exists():
+        messages.info(request, "Create a cohort first: an assignment is set for a cohort.")
+        return redirect("cohort_new")
+    initial = {}
+    if assignment is None and (cohort_id := positive_int(request.GET.get("cohort"))):
+        initial["cohort"] = cohorts.filter(pk=cohort_id).first()
+    form = AssignmentForm(request.POST or None, instance=assignment, cohorts=cohorts, initial=initial)
+    context = {"form": form, "assignment": assignment}
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save()
+            messages.success(request, f"Assignment “{saved.title}” {'saved' if assignment else 'set'}.")
+            return redirect("gradebook", saved.cohort_id)
+        return render(request, "teach/assignment_form.html", context, status=400)
+    return render(request, "teach/assignment_form.html", context)
 
 
 # -- gradebook -----------------------------------------------------------------------

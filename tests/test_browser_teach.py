@@ -1,5 +1,6 @@
 """Instructor pages in Chromium with axe-core: teaching home, gradebook, items, reports, previews, authoring."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -47,7 +48,7 @@ def test_teaching_pages_are_accessible(live_server, page: Page, teaching):
     page.get_by_role("link", name="Gradebook of Nursing 2027").click()
     expect(page.locator("table.gradebook tbody tr")).to_have_count(3)
     assert_accessible(page, "gradebook")
-    page.get_by_role("link", name="Week 1").click()
+    page.get_by_role("link", name="Week 1", exact=True).click()
     expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
     page.get_by_role("link", name=learner.username).click()
     assert_accessible(page, "learner detail")
@@ -56,6 +57,36 @@ def test_teaching_pages_are_accessible(live_server, page: Page, teaching):
     page.goto(f"{live_server.url}/teach/reports/")
     expect(page.locator(".report-comment")).to_have_count(3)
     assert_accessible(page, "reports")
+
+
+def test_a_cohort_and_its_assignment_are_set_on_teaching_pages(live_server, page: Page, teaching):
+    page.get_by_role("link", name="Teaching").click()
+    page.get_by_role("link", name="New cohort").click()
+    expect(page).to_have_title(re.compile("^New cohort · Teaching"))
+    page.get_by_role("button", name="Create the cohort").click()  # no name yet
+    expect(page.locator("#id_name_error")).to_have_text("This field is required.")
+    assert_accessible(page, "a refused new cohort")
+    page.get_by_label("Name of the cohort").fill("Nursing 2028")
+    page.get_by_role("button", name="Create the cohort").click()
+    expect(page.get_by_role("heading", name="Gradebook: Nursing 2028")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Cohort “Nursing 2028” created")
+
+    page.get_by_role("link", name="New assignment").click()
+    expect(page.get_by_label("Cohort")).to_have_value(str(Cohort.objects.get(name="Nursing 2028").pk))
+    assert_accessible(page, "a new assignment")
+    page.get_by_label("Title").fill("Week 2")
+    page.get_by_label("Timed exam").check()
+    page.get_by_label("Opens").fill("2026-12-07T09:00")
+    page.get_by_label("Due").fill("2026-12-14T17:00")
+    page.get_by_role("button", name="Set the assignment").click()  # an exam without a time limit
+    expect(page.locator("#id_time_limit_error")).to_have_text("A timed exam needs a time limit in minutes.")
+    expect(page.get_by_label("Title")).to_have_value("Week 2")  # what was typed is kept
+    page.get_by_label("Time limit (minutes)").fill("25")
+    page.get_by_role("button", name="Set the assignment").click()
+    expect(page.get_by_role("status")).to_contain_text("Assignment “Week 2” set.")
+    expect(page.get_by_role("link", name="Edit Week 2")).to_be_visible()
+    assert Assignment.objects.get(title="Week 2").time_limit == 25
+    assert "/admin/" not in page.url
 
 
 def test_every_kind_previews_accessibly(live_server, page: Page, teaching):

@@ -136,6 +136,10 @@ def routes(w: dict) -> dict[str, list[tuple]]:
         "start_assignment": [get(reverse("start_assignment", args=[w["assignment"].pk]))],
         "report_question": [get(reverse("report_question", args=[q[1].pk]))],
         "teach": [get(reverse("teach"))],
+        "cohort_new": [get(reverse("cohort_new"))],
+        "cohort_edit": [get(reverse("cohort_edit", args=[cohort.pk]))],
+        "assignment_new": [get(reverse("assignment_new"))],
+        "assignment_edit": [get(reverse("assignment_edit", args=[w["assignment"].pk]))],
         "gradebook": [get(reverse("gradebook", args=[cohort.pk]))],
         "gradebook_csv": [get(reverse("gradebook_csv", args=[cohort.pk]))],
         "learner_detail": [get(reverse("learner_detail", args=[cohort.pk, learner.pk]))],
@@ -151,6 +155,7 @@ def routes(w: dict) -> dict[str, list[tuple]]:
         "practise_passage": [get(reverse("practise_passage", args=[passage.source.slug, passage.key]))],
         "signup": [get(reverse("signup"))],
         "progress": [get(reverse("progress"))],
+        "after_login": [get(reverse("after_login"))],
     }
 
 
