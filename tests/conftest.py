@@ -28,6 +28,22 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def browser_debug(request):
+    """Browser tests run with DEBUG on in the SQLite run and off in the PostgreSQL run: `make run` (SQLite, DEBUG
+    on, with django-htmx's development error handler) is what people start first, and production runs with
+    DEBUG off. CI runs the suite on both, so every browser state is seen both ways; a test that must see both in
+    one run (the refusals) sets DEBUG itself, after this."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    from django.db import connection
+
+    settings = request.getfixturevalue("settings")
+    settings.DEBUG = connection.vendor == "sqlite"
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Drive Debian's Chromium: Playwright cannot download its own browser here."""

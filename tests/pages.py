@@ -8,6 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 axe = Axe()
+SITE_TITLE = re.compile(r"^(.+ · )?Bone metastasis quiz$")  # a page of the site, whatever its own part
+QUESTION = re.compile(r"^Question \d+ of \d+ · Bone metastasis quiz$")
 
 
 def assert_accessible(page: Page, state: str) -> None:

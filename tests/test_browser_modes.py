@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Attempt, Response
-from tests.test_browser import assert_accessible, fill_answer, start_practice
+from tests.pages import QUESTION, assert_whole
+from tests.test_browser import fill_answer, start_practice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def log_in(page: Page, url: str, username: str = "nurse") -> User:
 def test_build_and_take_a_timed_exam(live_server, page: Page, bank):
     log_in(page, live_server.url)
     page.get_by_role("link", name="Build a quiz").first.click()
-    assert_accessible(page, "builder")
+    assert_whole(page, "Build a quiz", "builder")
     page.get_by_label("Diagnostic tests").check()
     expect(page.locator("#match-count")).to_have_text("22 questions match.")  # htmx counted on the server
     page.get_by_label("Select all that apply").check()
@@ -40,7 +41,7 @@ def test_build_and_take_a_timed_exam(live_server, page: Page, bank):
     expect(page.get_by_role("timer")).to_contain_text("minutes")
     page.get_by_role("button", name="Read the time left").click()
     expect(page.locator("#time-status")).to_contain_text(re.compile(r"Time left: 1[45] minutes"))
-    assert_accessible(page, "exam question with timer")
+    assert_whole(page, QUESTION, "exam question with timer")
     for n in range(1, 4):
         fill_answer(page)
         page.get_by_role("button", name="Save answer").click()
@@ -54,12 +55,12 @@ def test_build_and_take_a_timed_exam(live_server, page: Page, bank):
     page.get_by_role("button", name="Submit the exam").click()
     expect(page.get_by_role("heading", name="Submit the exam?")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("2 questions are not answered and will score 0")
-    assert_accessible(page, "submit confirmation")
+    assert_whole(page, "Submit the exam?", "submit confirmation")
     page.get_by_role("button", name="Submit the exam now").click()
     expect(page.get_by_role("heading", name=re.compile("^Review:"))).to_be_visible()
     expect(page.locator(".review-item")).to_have_count(5)
     expect(page.locator(".review-item .verdict").filter(has_text="Not answered.")).to_have_count(2)
-    assert_accessible(page, "exam review")
+    assert_whole(page, "Review", "exam review")
     attempt = Attempt.objects.get()
     assert attempt.finished and round((attempt.deadline - attempt.started).total_seconds()) == 15 * 60
 
@@ -78,21 +79,21 @@ def test_dashboard_after_practice(live_server, page: Page, bank):
     expect(page.locator(".result-summary")).to_contain_text("You have answered 5 questions")
     expect(page.locator("svg[role=img]")).to_be_visible()
     page.get_by_text("How levels are worked out").click()
-    assert_accessible(page, "dashboard")
+    assert_whole(page, "My progress", "dashboard")
 
 
 def test_a_patient_checks_their_understanding(live_server, page: Page, bank):
     page.goto(live_server.url)
     page.get_by_role("link", name="Check what I understood").first.click()
     expect(page.get_by_role("note")).to_contain_text("not medical advice")
-    assert_accessible(page, "patient check")
+    assert_whole(page, "Check what I understood", "patient check")
     page.get_by_role("button", name=re.compile("Living with bone metastasis")).click()
-    assert_accessible(page, "patient question")
+    assert_whole(page, QUESTION, "patient question")
     fill_answer(page)
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("#feedback-heading")).to_be_focused()
     expect(page.locator("#feedback")).not_to_contain_text("Score")
-    assert_accessible(page, "patient feedback")
+    assert_whole(page, QUESTION, "patient feedback")
 
 
 def test_keyboard_shortcuts_answer_and_move_on(live_server, page: Page, bank):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Assignment, Attempt, Cohort, Membership, Passage, Question, Report, Response
-from tests.test_browser import assert_accessible
+from tests.pages import SITE_TITLE, assert_accessible, assert_whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 KINDS = ("single", "true_false", "multiple", "matrix", "ordering", "cloze", "highlight")
@@ -44,19 +44,19 @@ def test_teaching_pages_are_accessible(live_server, page: Page, teaching):
     cohort, learner = teaching
     page.get_by_role("link", name="Teaching").click()
     expect(page.get_by_role("heading", name="Teaching")).to_be_visible()
-    assert_accessible(page, "teaching home")
+    assert_whole(page, "Teaching", "teaching home")
     page.get_by_role("link", name="Gradebook of Nursing 2027").click()
     expect(page.locator("table.gradebook tbody tr")).to_have_count(3)
-    assert_accessible(page, "gradebook")
+    assert_whole(page, "Gradebook", "gradebook")
     page.get_by_role("link", name="Week 1", exact=True).click()
     expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
     page.get_by_role("link", name=learner.username).click()
-    assert_accessible(page, "learner detail")
+    assert_whole(page, SITE_TITLE, "learner detail")
     page.goto(f"{live_server.url}/teach/items/")
-    assert_accessible(page, "item analysis")
+    assert_whole(page, "Item analysis", "item analysis")
     page.goto(f"{live_server.url}/teach/reports/")
     expect(page.locator(".report-comment")).to_have_count(3)
-    assert_accessible(page, "reports")
+    assert_whole(page, SITE_TITLE, "reports")
 
 
 def test_a_cohort_and_its_assignment_are_set_on_teaching_pages(live_server, page: Page, teaching):
@@ -65,7 +65,7 @@ def test_a_cohort_and_its_assignment_are_set_on_teaching_pages(live_server, page
     expect(page).to_have_title(re.compile("^New cohort · Teaching"))
     page.get_by_role("button", name="Create the cohort").click()  # no name yet
     expect(page.locator("#id_name_error")).to_have_text("This field is required.")
-    assert_accessible(page, "a refused new cohort")
+    assert_whole(page, "New cohort", "a refused new cohort")
     page.get_by_label("Name of the cohort").fill("Nursing 2028")
     page.get_by_role("button", name="Create the cohort").click()
     expect(page.get_by_role("heading", name="Gradebook: Nursing 2028")).to_be_visible()
@@ -73,7 +73,7 @@ def test_a_cohort_and_its_assignment_are_set_on_teaching_pages(live_server, page
 
     page.get_by_role("link", name="New assignment").click()
     expect(page.get_by_label("Cohort")).to_have_value(str(Cohort.objects.get(name="Nursing 2028").pk))
-    assert_accessible(page, "a new assignment")
+    assert_whole(page, "New assignment", "a new assignment")
     page.get_by_label("Title").fill("Week 2")
     page.get_by_label("Timed exam").check()
     page.get_by_label("Opens").fill("2026-12-07T09:00")
@@ -94,7 +94,7 @@ def test_every_kind_previews_accessibly(live_server, page: Page, teaching):
         question = Question.objects.filter(kind=kind).first()
         page.goto(f"{live_server.url}/teach/questions/{question.pk}/preview/")
         expect(page.locator("#feedback-heading")).to_contain_text("Right.")
-        assert_accessible(page, f"preview of a {kind} question")
+        assert_whole(page, SITE_TITLE, f"preview of a {kind} question")
 
 
 def test_authoring_pages_are_accessible(live_server, page: Page, teaching):
