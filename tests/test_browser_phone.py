@@ -99,3 +99,36 @@ def test_every_page_a_learner_reads_fits_a_phone(live_server, page: Page, bank):
         assert_whole(page, title, f"{url} at 390 px")
     page.goto(f"{live_server.url}/progress/")
     assert page.locator(".chart svg").bounding_box()["width"] >= 300  # the accuracy chart fills the phone's width
+
+
+def test_teaching_pages_fit_a_phone(live_server, page: Page, bank):
+    from django.core.management import call_command
+
+    from quizzes.models import Assignment, Cohort, Membership, Response
+
+    page.set_viewport_size(PHONE)
+    teacher = User.objects.create_user("teacher", password="teacher-phone-2026")
+    call_command("make_instructor", "teacher")
+    cohort = Cohort.objects.create(name="Nursing 2027", owner=teacher)
+    now = timezone.now()
+    topic = Question.objects.published().first().topic
+    assignment = Assignment.objects.create(
+        cohort=cohort, title="Week 1", topic=topic, count=5, opens=now, due=now + timedelta(days=3)
+    )
+    learner = User.objects.create_user("student")
+    Membership.objects.create(cohort=cohort, user=learner)
+    attempt = Attempt.objects.create(user=learner, assignment=assignment, question_ids=assignment.draw_questions())
+    for qid in attempt.question_ids:
+        Response.objects.create(attempt=attempt, question_id=qid, answer={}, score=0.5, seconds=30)
+    log_in(page, live_server.url, "teacher", "teacher-phone-2026")
+    pages = {
+        "/teach/": "Teaching",
+        "/teach/cohorts/new/": "New cohort",
+        f"/teach/assignments/{assignment.pk}/edit/": "Edit Week 1",
+        f"/teach/cohorts/{cohort.pk}/": "Gradebook",
+        f"/teach/cohorts/{cohort.pk}/learners/{learner.pk}/": "student",
+        f"/teach/items/?topic={topic.slug}&sort=-facility": "Item analysis",
+    }
+    for url, title in pages.items():
+        page.goto(f"{live_server.url}{url}")
+        assert_whole(page, title, f"{url} at 390 px")
