@@ -10,11 +10,11 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from quizzes import gift
+from quizzes import flaws, gift
 from quizzes.bank import BankError, question_faults
-from quizzes.exchange import export_bank, import_bank
+from quizzes.exchange import export_bank, export_question, import_bank
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -243,10 +243,11 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ("key", "stem", "explanation")
     list_select_related = ("topic",)
     inlines = [OptionInline, CitationInline]
-    readonly_fields = ("version", "preview_link")
+    readonly_fields = ("version", "preview_link", "flaw_screen")
     actions = ["publish", "export_json", "export_gift"]
     fieldsets = (
         (None, {"fields": ("key", "topic", "kind", "status", "audience", "difficulty", "version", "preview_link")}),
+        ("Item-writing flaws", {"fields": ("flaw_screen",)}),
         ("Question", {"fields": ("stem", "columns", "template")}),
         ("Explanations", {"fields": ("explanation", "plain_explanation")}),
     )
@@ -264,6 +265,23 @@ class QuestionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "Save to preview."
         return format_html('<a href="{}" target="_blank">Preview as learner</a>', reverse("preview", args=[obj.pk]))
+
+    @admin.display(description="flaw screen")
+    def flaw_screen(self, obj: Question) -> str:
+        """What the item-writing-flaw screen finds in the question as saved, with each rule's reason."""
+        if not obj.pk:
+            return "Save to screen the question for item-writing flaws."
+        found = flaws.screen(export_question(obj))
+        if not found:
+            return "None found."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>{}: {} ({})</li>",
+                ((rule.name, "" if rule.refused else ", to fix", rule.reason, hit) for rule, hit in found),
+            ),
+        )
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

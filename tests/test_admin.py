@@ -121,3 +121,16 @@ def test_a_refused_citation_keeps_its_passage_text_beside_the_quote(client, inst
     assert passage.text[:60].replace("'", "&#x27;").replace('"', "&quot;") in shown  # the chosen passage, shown
     assert "Choose a passage" not in shown
     assert question.citations.count() == before  # nothing saved
+
+
+def test_the_question_form_shows_what_the_flaw_screen_finds(client, instructor):
+    from quizzes import flaws
+    from quizzes.exchange import export_question
+
+    flawed = next(q for q in Question.objects.filter(kind="single") if flaws.screen(export_question(q)))
+    rule, hit = flaws.screen(export_question(flawed))[0]
+    page = client.get(reverse("admin:quizzes_question_change", args=[flawed.pk])).content.decode()
+    assert "Item-writing flaws" in page and f"<strong>{rule.name}</strong>, to fix:" in page
+    clean = next(q for q in Question.objects.filter(kind="single") if not flaws.screen(export_question(q)))
+    page = client.get(reverse("admin:quizzes_question_change", args=[clean.pk])).content.decode()
+    assert "None found." in page
