@@ -83,13 +83,13 @@ RULES = (
     Rule(
         "longest-key",
         "The key is clearly the longest option (over 1.2 times the next); make the options alike in length.",
-        False,
+        True,
         longest_key,
     ),
     Rule(
         "absolutes-in-distractors",
         "Absolute words (always, never, only, all...) are only in wrong options, so they give them away.",
-        False,
+        True,
         absolutes_in_distractors_only,
     ),
 )

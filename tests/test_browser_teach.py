@@ -125,7 +125,7 @@ def test_the_chosen_passage_appears_beside_the_quote_while_writing(live_server, 
     expect(search).to_have_attribute("aria-label", "Search Passage")  # select2 draws it without a label
     search.fill("reabsorb")
     option = page.locator(".select2-results__option", has_text="staywell-bone-basics-4")
-    expect(option).to_be_visible()
+    expect(option).to_be_visible(timeout=15_000)  # the search is a request to the server; the machine is shared
     assert_accessible(page, "the passage search open")
     option.click()
     passage = Passage.objects.get(key="staywell-bone-basics-4")

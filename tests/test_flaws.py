@@ -66,7 +66,12 @@ def test_absolutes_only_in_distractors_are_found():
     assert hits("absolutes-in-distractors", question()) == []
 
 
-def test_the_screened_rules_are_counted_in_the_summary_and_do_not_fail_the_check():
+def test_a_screened_rule_is_counted_in_the_summary_and_does_not_fail_the_check(monkeypatch):
+    """A new rule starts screened while the bank is fixed, then becomes refused."""
+    import dataclasses
+
+    screened = tuple(dataclasses.replace(r, refused=False) if r.name == "longest-key" else r for r in flaws.RULES)
+    monkeypatch.setattr(flaws, "RULES", screened)
     flawed = question(id="basics-flawed", options=options("Cells that lay down new bone matrix", "Osteoclasts", "X"))
     bank = {
         "topics": [{"slug": "basics"}],
@@ -81,3 +86,19 @@ def test_the_screened_rules_are_counted_in_the_summary_and_do_not_fail_the_check
 def test_the_shipped_bank_keeps_every_refused_rule(db):
     report = check(fixture_bank())
     assert not [f for f in report.faults if "british-spelling" in f]
+
+
+@pytest.mark.parametrize("rule", [r.name for r in flaws.RULES])
+def test_every_rule_is_refused_now_and_the_shipped_bank_keeps_it(rule, db):
+    assert next(r for r in flaws.RULES if r.name == rule).refused
+    bank = fixture_bank()
+    assert [q["id"] for q in bank["questions"] if hits(rule, q)] == []
+
+
+def test_a_flawed_question_is_refused_with_the_rule_and_its_reason():
+    flawed = question(options=options("Cells that lay down new bone matrix", "Osteoclasts", "Platelets"))
+    faults = question_faults(flawed, PASSAGES, {"basics"})
+    assert faults == [
+        "longest-key: The key is clearly the longest option (over 1.2 times the next); make the options alike in "
+        "length. (the key has 35 characters, the longest distractor 11)"
+    ]

@@ -68,12 +68,9 @@
       else if (box) mark(box);
     }
   });
+  // The server shows each chosen passage (a refused new row's too); its text is fetched for live marking only
+  // when its quote is first typed in, so a page with many citations does not send a burst of requests.
   document.addEventListener("DOMContentLoaded", function () {
-    // Every citation with a passage chosen shows its text at once, including a new one whose save was
-    // refused (the server shows a new row's passage only once it is saved).
-    document.querySelectorAll(".inline-related select[id$='-passage']").forEach(function (select) {
-      if (select.value) show(boxOf(select));
-    });
     if (window.django && window.django.jQuery) {
       window.django.jQuery(document).on("select2:select", "select[id$='-passage']", function () { show(boxOf(this)); });
     }
