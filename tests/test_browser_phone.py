@@ -132,3 +132,24 @@ def test_teaching_pages_fit_a_phone(live_server, page: Page, bank):
     for url, title in pages.items():
         page.goto(f"{live_server.url}{url}")
         assert_whole(page, title, f"{url} at 390 px")
+
+
+def test_an_answered_wide_grid_still_scrolls_by_keyboard(live_server, page: Page, bank):
+    """After an answer the grid is closed, but on a phone it still scrolls in its region, which keeps its focus
+    (a disabled fieldset around it made the region unfocusable: axe's scrollable-region-focusable)."""
+    from tests.test_browser import fill_answer
+
+    page.set_viewport_size(PHONE)
+    User.objects.create_user("grid", password="grid-phone-2026")
+    question = Question.objects.get(key="treatment-approach-purpose-matrix")
+    attempt = Attempt.objects.create(user=User.objects.get(username="grid"), question_ids=[question.pk], seed=1)
+    log_in(page, live_server.url, "grid", "grid-phone-2026", next=f"/attempts/{attempt.pk}/questions/1/")
+    fill_answer(page)
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator("#feedback-heading")).to_be_focused()
+    expect(page.locator("#question-form input[type=radio]").first).to_be_disabled()
+    region = page.get_by_role("region", name="Answer grid")
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # it does scroll at this width
+    region.focus()
+    expect(region).to_be_focused()
+    assert_whole(page, "Question 1 of 1", "an answered wide grid on a phone")

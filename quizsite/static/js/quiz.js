@@ -71,7 +71,7 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
     var form = document.getElementById("question-form");
     var fieldset = form && form.querySelector("fieldset");
-    var open = fieldset && !fieldset.disabled;
+    var open = fieldset && !fieldset.disabled && !form.hasAttribute("data-closed");
     // a focused list keeps its own letters and digits (they pick its options); only Enter is taken from it
     var inList = event.target.tagName === "SELECT";
     if (/^[1-9]$/.test(event.key) && open && !inList) {
