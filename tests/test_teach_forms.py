@@ -4,23 +4,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Assignment, Cohort
+from tests import test_instructor
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def instructor(client):
-    user = UserFactory(username="teacher")
-    call_command("make_instructor", "teacher")
-    client.force_login(user)
-    return User.objects.get(pk=user.pk)
+instructor = test_instructor.instructor  # the same logged-in instructor
 
 
 def when(delta: timedelta) -> str:
