@@ -116,14 +116,17 @@ class OptionFormSet(BaseInlineFormSet):
             return
         parts = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         question: Question = self.instance
+        # The question's own fields as the form holds them, so the flaw screen reads the item being edited
+        # (the stem's cues, the patient text's red flags); its citations are checked by their own formset.
         draft = {
             "id": question.key or "draft",
             "kind": question.kind,
-            "audience": "student",
-            "difficulty": 1,
-            "stem": "-",
-            "explanation": "-",
-            "plain_explanation": "-",
+            "audience": question.audience or "student",
+            "difficulty": question.difficulty or 1,
+            "stem": question.stem or "-",
+            "explanation": question.explanation or "-",
+            "plain_explanation": question.plain_explanation or "-",
+            "accepted": question.accepted_flaws or {},
             "columns": question.columns or [],
             "template": question.template or "",
             "citations": [{"passage": "p", "quote": "q"}],
@@ -151,7 +154,8 @@ class OptionFormSet(BaseInlineFormSet):
             draft["blanks"] = [{"choices": blanks[n]} for n in sorted(blanks)]
         else:
             draft["options"] = items
-        faults = [f for f in question_faults(draft, {"p": "q"}) if "rationale" not in f]
+        # Reading grade and missing rationales are the question form's and each row's own messages.
+        faults = [f for f in question_faults(draft, {"p": "q"}) if "rationale" not in f and "reads at grade" not in f]
         if faults:
             raise ValidationError([f"{fault[0].upper()}{fault[1:]}." for fault in faults])
 
@@ -247,9 +251,9 @@ class QuestionAdmin(admin.ModelAdmin):
     actions = ["publish", "export_json", "export_gift"]
     fieldsets = (
         (None, {"fields": ("key", "topic", "kind", "status", "audience", "difficulty", "version", "preview_link")}),
-        ("Item-writing flaws", {"fields": ("flaw_screen",)}),
         ("Question", {"fields": ("stem", "columns", "template")}),
         ("Explanations", {"fields": ("explanation", "plain_explanation")}),
+        ("Item-writing flaws", {"fields": ("flaw_screen", "accepted_flaws")}),
     )
 
     class Media:
@@ -268,19 +272,28 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="flaw screen")
     def flaw_screen(self, obj: Question) -> str:
-        """What the item-writing-flaw screen finds in the question as saved, with each rule's reason."""
+        """What the item-writing-flaw screen finds in the question as saved: per-item rules as errors (a save is
+        refused until they are fixed or, for a screened rule, accepted with a reason), accepted ones and the
+        bank-wide measures this item counts toward as warnings."""
         if not obj.pk:
             return "Save to screen the question for item-writing flaws."
-        found = flaws.screen(export_question(obj))
-        if not found:
+        shape = export_question(obj)
+        kept = flaws.accepted(shape)
+        errors = [(r.name, r.reason, hit) for r, hit in flaws.screen(shape) if r.refused or r.name not in kept]
+        warnings = [(r.name, f"accepted: {kept[r.name]}", hit) for r, hit in flaws.screen(shape) if r.name in kept]
+        # The measures are check_bank's: over the published bank, with this item in it.
+        others = Question.objects.published().exclude(pk=obj.pk).select_related("topic")
+        bank = export_bank(others)["questions"]
+        with_it, without_it = flaws.measures([*bank, shape]), flaws.measures(bank)
+        # A bank-wide measure is this item's business when the item moves it toward or past its limit.
+        warnings += [(m.name, str(m), "this item raises it") for m, w in zip(with_it, without_it, strict=True)
+                     if m.value > w.value and (not m.ok or m.value > 0.8 * m.limit)]  # fmt: skip
+        if not errors and not warnings:
             return "None found."
+        rows = [("error", "Error", *e) for e in errors] + [("warning", "Warning", *w) for w in warnings]
         return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li><strong>{}</strong>{}: {} ({})</li>",
-                ((rule.name, "" if rule.refused else ", to fix", rule.reason, hit) for rule, hit in found),
-            ),
+            '<ul class="flaw-screen">{}</ul>',
+            format_html_join("", '<li class="{}"><strong>{}: {}</strong>. {} ({})</li>', rows),
         )
 
     def save_related(self, request, form, formsets, change) -> None:

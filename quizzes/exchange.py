@@ -133,6 +133,7 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
                 status=q.get("status", status),
                 columns=q.get("columns", []),
                 template=q.get("template", ""),
+                accepted_flaws=q.get("accepted") or {},
             ),
         )
         existing = list(question.options.order_by("position"))
@@ -233,6 +234,8 @@ def export_question(question: Question) -> dict:
         key = "phrases" if kind == "highlight" else "options"
         out[key] = [with_cites({"text": o.text, "correct": o.is_correct, "rationale": o.rationale}, o) for o in options]
     out["citations"] = own
+    if question.accepted_flaws:
+        out["accepted"] = question.accepted_flaws
     return out
 
 

@@ -19,6 +19,7 @@ a round trip unchanged:
     // cite option <n>: <passage-id> | <quote>   of the n-th answer (option or cloze choice)
     // cite row <n>: <passage-id> | <quote>      of the n-th row of a matching question
     // rationale row <n>: <rationale>            of the n-th row of a matching question
+    // accepted <rule>: <reason>                 a screened item-writing flaw an editor kept, and why
 
 Comment values are trimmed; `\\n` and `\\\\` in them stand for a newline and a
 backslash. Any other `//` line is an ordinary comment.
@@ -54,7 +55,7 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _METADATA = re.compile(
     r"//\s*(?P<key>meta|plain|stem|cite(?:\s+(?P<scope>option|row)\s+(?P<n>\d+))?"
-    r"|rationale\s+row\s+(?P<rn>\d+))\s*:(?P<value>.*)$"
+    r"|rationale\s+row\s+(?P<rn>\d+)|accepted\s+(?P<rule>[a-z-]+))\s*:(?P<value>.*)$"
 )
 
 # Escaped characters are swapped for two private-use characters while the
@@ -106,6 +107,7 @@ class _Metadata:
     cites: list[dict] = field(default_factory=list)
     part_cites: list[tuple[int, str, int, dict]] = field(default_factory=list)
     row_rationales: list[tuple[int, int, str]] = field(default_factory=list)
+    accepted: dict[str, str] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
     # Kept with the metadata so that they count against the question they describe.
     faults: list[tuple[int, str]] = field(default_factory=list)
@@ -128,6 +130,8 @@ class _Metadata:
             self.stem = (line_no, value)
         elif key.startswith("rationale"):
             self.row_rationales.append((line_no, int(m["rn"]), value))
+        elif key.startswith("accepted"):
+            self.accepted[m["rule"]] = value
         else:
             passage, sep, quote = value.partition(" | ")
             if not sep or not passage.strip() or not quote.strip():
@@ -370,6 +374,7 @@ def _read_question(chunk: _Chunk, topic: str, number: int, meta: _Metadata, own:
         "explanation": explanation,
         "plain_explanation": meta.plain or "",
         "citations": meta.cites,
+        **({"accepted": meta.accepted} if meta.accepted else {}),
     }
 
 
@@ -572,6 +577,7 @@ def _write_question(q: dict) -> str:
     if kind == "cloze" and q.get("stem"):
         lines.append(f"// stem: {_comment(q['stem'])}")
     lines += [f"// cite: {c['passage']} | {_comment(c['quote'])}" for c in q.get("citations", [])]
+    lines += [f"// accepted {rule}: {_comment(reason)}" for rule, reason in (q.get("accepted") or {}).items()]
     scope = "row" if kind == "matrix" else "option"
     for n, part in enumerate(_parts(q), 1):
         if kind == "matrix" and part.get("rationale"):

@@ -295,6 +295,12 @@ class Question(models.Model):
     template = models.TextField(
         blank=True, help_text="Cloze: text with {1}, {2} blanks. Highlight: text with [[phrases]]."
     )
+    accepted_flaws = models.JSONField(
+        "accepted flaws",
+        default=dict,
+        blank=True,
+        help_text="Screened item-writing flaws an editor kept on purpose: {rule name: the reason an editor can read}.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from quizzes import flaws
+from quizzes.exchange import export_question
 from quizzes.forms import AccommodationForm, AssignmentForm, CohortForm, positive_int
 from quizzes.models import (
     AnswerKeys,
@@ -371,6 +373,14 @@ def item_statistics(questions, learners=None) -> list[dict]:
     return stats
 
 
+def item_flaws(question: Question) -> list[str]:
+    """The flaw screen's findings for one question (prefetched options and citations), named for an instructor."""
+    shape = export_question(question)
+    kept = flaws.accepted(shape)
+    names = dict.fromkeys(rule.name for rule, _ in flaws.screen(shape))
+    return [f"{name} (accepted: {kept[name]})" if name in kept else name for name in names]
+
+
 ITEM_SORTS = {
     "key": lambda s: s["question"].key,
     "n": lambda s: s["n"],
@@ -403,13 +413,15 @@ def item_analysis(request: HttpRequest) -> HttpResponse:
         .select_related("topic")
         .prefetch_related(
             Prefetch("options", queryset=Option.objects.order_by("position")),
-            Prefetch(
-                "citations", queryset=Citation.objects.filter(option__isnull=True).select_related("passage__source")
-            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("passage__source").order_by("position")),
         )
     )
     learners = cohort.members.all() if cohort else None
     stats = item_statistics(list(questions), learners) if topic else []
+    for s in stats:
+        # Its item-writing flaws beside its numbers: is a flawed item also one that does not discriminate?
+        s["flaws"] = item_flaws(s["question"])
+        s["cites"] = [c for c in s["question"].citations.all() if c.option_id is None]
     sort = request.GET.get("sort", "")
     field = sort.removeprefix("-")
     if field in ITEM_SORTS:

@@ -109,7 +109,12 @@ class QuestionFactory(DjangoModelFactory):
     @factory.post_generation
     def parts(self, create, extracted, **kwargs):
         for position, part in enumerate(extracted or DEFAULT_PARTS[self.kind], start=1):
-            Option.objects.create(question=self, position=position, rationale=f"Why: {part['text']}.", **part)
+            Option.objects.create(
+                question=self,
+                position=position,
+                rationale=f"Why: {part['text']} (and what someone who picks it may be thinking).",
+                **part,
+            )
 
     @factory.post_generation
     def cite(self, create, extracted, **kwargs):

@@ -130,8 +130,36 @@ def test_the_question_form_shows_what_the_flaw_screen_finds(client, instructor):
     parts = [key, {"text": "Osteoclasts"}, {"text": "X"}]
     flawed = QuestionFactory(kind="single", status="draft", parts=parts)
     page = client.get(reverse("admin:quizzes_question_change", args=[flawed.pk])).content.decode()
-    assert "Item-writing flaws" in page
-    assert "<strong>longest-key</strong>: The key is clearly the longest option" in page
-    clean = Question.objects.filter(kind="single", status="published").first()
+    screen = page[page.index("Item-writing flaws") :]
+    assert "<strong>Error: longest-key</strong>. The key is clearly the longest option" in screen
+    assert 'name="accepted_flaws"' in screen  # where an editor accepts a screened flaw, with a reason
+    clean = QuestionFactory(kind="single", status="draft")
     page = client.get(reverse("admin:quizzes_question_change", args=[clean.pk])).content.decode()
-    assert "None found." in page
+    assert "None found." in page[page.index("Item-writing flaws") :]
+
+
+def test_saving_a_flawed_item_is_refused_with_the_rule_beside_the_options_and_nothing_changes(client, instructor):
+    question = Question.objects.filter(kind="single", status="published").first()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    data = form_fields(client.get(url).content.decode())
+    data.pop("_saveasnew", None)
+    data["stem"] = "Which of these is not a bone cell?"  # a negative ask, not emphasized
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    options = page[page.index('id="options-group"') :]
+    assert "Negative-stem: A negative ask (not, except) must be emphasized in capitals" in options[:6000]
+    question.refresh_from_db()
+    assert question.stem != "Which of these is not a bone cell?"
+
+
+def test_an_accepted_screened_flaw_shows_as_a_warning_with_its_reason(client, instructor):
+    from tests.factories import QuestionFactory
+
+    reason = "Both distractors are cells learners confuse with bone builders."
+    question = QuestionFactory(kind="single", status="draft", accepted_flaws={"implausible-distractor": reason})
+    question.options.exclude(is_correct=True).update(rationale="Wrong.")
+    page = client.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
+    screen = page[page.index("Item-writing flaws") :]
+    assert f"<strong>Warning: implausible-distractor</strong>. accepted: {reason}" in screen
+    assert "Error: implausible-distractor" not in screen

@@ -26,8 +26,8 @@ GOOD = {
     "plain_explanation": "Some cells build bone.",
     "options": [
         {"text": "Osteoblasts", "correct": True, "rationale": "They build bone."},
-        {"text": "Osteoclasts", "correct": False, "rationale": "They break bone down."},
-        {"text": "Platelets", "correct": False, "rationale": "They help blood clot."},
+        {"text": "Osteoclasts", "correct": False, "rationale": "They are bone cells too, but they break bone down."},
+        {"text": "Platelets", "correct": False, "rationale": "They are made in the marrow, but they help blood clot."},
     ],
     "citations": [{"passage": "p-1", "quote": "Osteoblasts are cells that build new bone."}],
 }

@@ -456,3 +456,16 @@ def test_kinds_gift_cannot_express_are_left_out():
     assert left_out == ["two-blanks", "at-end", "no-wrong", "ordering", "highlight"]
     assert "::one-blank::Bone is {=living ~dead} tissue." in text
     assert parse_gift(text)[0] == [one_blank]
+
+
+def test_an_accepted_flaw_and_its_reason_survive_gift():
+    q = next(q for q in read_bank_files()["questions"] if q["kind"] == "single")
+    q = {
+        "status": "published",
+        **q,
+        "accepted": {"hedge-dropped": "The quote's hedge is about timing, not the part restated."},
+    }
+    text, _ = write_gift([q])
+    assert "// accepted hedge-dropped: The quote's hedge is about timing, not the part restated." in text
+    parsed, faults = parse_gift(text)
+    assert faults == [] and parsed[0]["accepted"] == q["accepted"]

@@ -478,6 +478,24 @@ def test_item_analysis_page_puts_flagged_questions_first_beside_their_passage(cl
     assert "Review: very easy" in page and "<mark>" in page
 
 
+def test_item_analysis_shows_each_items_flaws_beside_its_facility_and_discrimination(client, instructor):
+    topic = TopicFactory()
+    key = {"text": "Cells that lay down new bone matrix", "is_correct": True}
+    flawed = QuestionFactory(topic=topic, stem="A flawed one?", parts=[key, {"text": "Osteoclasts"}, {"text": "X"}])
+    clean = QuestionFactory(topic=topic, stem="A clean one?")
+    for user in UserFactory.create_batch(5):
+        attempt = AttemptFactory(user=user, question_ids=[flawed.pk, clean.pk])
+        Response.objects.create(attempt=attempt, question=flawed, answer={}, score=1.0)
+    page = client.get(reverse("item_analysis"), {"topic": topic.slug}).content.decode()
+    table = page[page.index("<table") : page.index("</table>")]
+    row = table[table.index(flawed.key) :]
+    row = row[: row.index("</tr>")]
+    assert "<td>1.00</td>" in row and "longest-key" in row  # facility and the flaw side by side
+    clean_row = table[table.index(clean.key) :]
+    assert "None found" in clean_row[: clean_row.index("</tr>")]
+    assert "Item-writing flaws: longest-key" in page[page.index("A flawed one?") :]
+
+
 def test_item_analysis_opens_on_a_bank_learners_can_answer(client, instructor):
     drafts = TopicFactory(name="Drafts only", position=0)
     QuestionFactory.create_batch(2, topic=drafts, status="draft")
