@@ -90,8 +90,8 @@ RED_FLAGS = {
     "a possible broken bone": r"\b(broken|fractur\w*)\b"
     r"|\bbones?\b[^.?!]{0,30}\bbreak(s|ing)?\b(?!\s+(it\s+|them\s+)?down)",
     "fever or infection": r"\b(fevers?|chills|infections?)\b",
-    "pain that is not controlled": r"\bpain\b[^.?!]{0,40}\b(not (controlled|helped|better)|worse|severe)\b"
-    r"|\b(severe|worse|uncontrolled|new) pain\b",
+    "pain that is new, worse or not controlled": r"\b(pains?|aches?)\b[^.?!]{0,40}\b(not (controlled|helped|better"
+    r"|under control)|worse\w*|severe)\b|\b(severe|worse\w*|uncontrolled|new)\b[^.?!]{0,20}\b(pains?|aches?)\b",
 }
 RED_FLAG = re.compile("|".join(f"(?:{p})" for p in RED_FLAGS.values()), re.IGNORECASE)
 # "Contact the care team right away", in words the sources support ("discuss ... with your healthcare provider
@@ -234,17 +234,23 @@ class Rule:
         return self.level == "refused"
 
 
+def _stem(w: str) -> str:
+    """A crude stem: "bones" and "bone" meet, "passes" and "pass", "spreading" and "spread"."""
+    if w.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return w[:-2]
+    for suffix in ("ing", "ed", "s"):
+        if w.endswith(suffix) and not w.endswith("ss") and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
 def words(text: str) -> set[str]:
     """Content words of a text, folded to a crude stem so "bones" meets "bone" and "spreading" meets "spread"."""
     out = set()
     for w in re.findall(r"[a-z][a-z'-]+", text.lower()):
         if w in STOPWORDS or len(w) < 3:
             continue
-        for suffix in ("ing", "es", "ed", "s"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-                w = w[: -len(suffix)]
-                break
-        out.add(w)
+        out.add(_stem(w))
     return out
 
 
@@ -670,15 +676,18 @@ class Measure:
     limit: float
     unit: str  # "%" or "pp" or ""
     items: int = MIN_ITEMS_MEASURED  # how many items the measure is over
+    # A cue runs both ways: keys that are never the longest (or always the shorter) give themselves away too.
+    low: float | None = None
 
     @property
     def ok(self) -> bool:
-        return self.value <= self.limit or (self.unit != "" and self.items < MIN_ITEMS_MEASURED)
+        within = self.value <= self.limit and (self.low is None or self.value >= self.low)
+        return within or (self.unit != "" and self.items < MIN_ITEMS_MEASURED)
 
     def __str__(self) -> str:
-        return (
-            f"{self.name}: {self.value:.1f}{self.unit} (limit {self.limit:g}{self.unit}){'' if self.ok else ' — OVER'}"
-        )
+        bounds = f"{self.low:g} to {self.limit:g}" if self.low is not None else f"{self.limit:g}"
+        verdict = "" if self.ok else " — OVER" if self.value > self.limit else " — UNDER"
+        return f"{self.name}: {self.value:.1f}{self.unit} (limit {bounds}{self.unit}){verdict}"
 
 
 def _share(part: int, whole: int) -> float:
@@ -713,7 +722,8 @@ def measures(questions: list[dict]) -> list[Measure]:
             30,
             "%",
             len(singles),
-        ),  # fmt: skip
+            low=10,
+        ),
         Measure("absolute terms in distractors minus in keys", absolute_gap, 3, " pp", len(choice)),
         Measure(
             "select-all keys' mean length over distractors'",
@@ -721,7 +731,8 @@ def measures(questions: list[dict]) -> list[Measure]:
             15,
             "%",
             len(multiples),
-        ),  # fmt: skip
+            low=-15,
+        ),
         Measure("items with all/none of the above", sum(bool(all_or_none_of_the_above(q)) for q in questions), 0, ""),
         Measure(
             "choice items whose key alone echoes the stem",
@@ -729,7 +740,7 @@ def measures(questions: list[dict]) -> list[Measure]:
             15,
             "%",
             len(choice),
-        ),  # fmt: skip
+        ),
         Measure("British spellings", sum(len(british_spelling(q)) for q in questions), 0, ""),
         Measure(
             "true/false items keyed False, away from half",
@@ -737,5 +748,5 @@ def measures(questions: list[dict]) -> list[Measure]:
             15,
             " pp",
             len(true_false),
-        ),  # fmt: skip
+        ),
     ]

@@ -263,6 +263,10 @@ def test_bank_wide_measures_are_held_to_their_limits():
     by_name = {m.name: m for m in flaws.measures([long_key] * 5 + [question()] * 5)}
     assert by_name["single-best-answer items whose key is the longest option"].value == 50
     assert not by_name["single-best-answer items whose key is the longest option"].ok
+    never = {m.name: m for m in flaws.measures([question()] * 10)}[
+        "single-best-answer items whose key is the longest option"
+    ]
+    assert not never.ok and str(never).endswith("(limit 10 to 30%) — UNDER")  # never the longest cues too
     few = {m.name: m for m in flaws.measures([long_key] * 9)}  # too few items for a share to mean much
     assert few["single-best-answer items whose key is the longest option"].ok
     absolutes = question(options=options("Osteoblasts", "Always osteoclasts", "Never platelets"))
@@ -279,7 +283,10 @@ def test_check_fails_a_bank_over_a_measures_limit_and_prints_every_measure():
         ],  # fmt: skip
     }
     report = check(bank)
-    assert "bank: single-best-answer items whose key is the longest option: 100.0% (limit 30%) — OVER" in report.faults
+    assert (
+        "bank: single-best-answer items whose key is the longest option: 100.0% (limit 10 to 30%) — OVER"
+        in report.faults
+    )
     assert sum(1 for line in report.summary if "(limit " in line) == len(flaws.measures([]))
 
 
@@ -296,3 +303,11 @@ def test_an_accepted_flaw_is_kept_through_a_json_import_and_export(db, bank):
     question = Question.objects.get(key="imported-with-accepted")
     assert question.status == "published"  # it keeps every rule, the accepted flaw with its reason
     assert export_question(question)["accepted"] == q["accepted"]
+
+
+def test_words_meet_across_plural_and_verb_forms():
+    assert flaws.words("bones passes spreading cells") == flaws.words("bone pass spread cell")
+    assert flaws.words("Which bones?") & flaws.words("Pain in a bone")  # the echo a reader found
+    echo = question(stem="Which new problem is the first sign in her bones?",
+                    options=options("Pain in a bone", "Fevers and chills", "Bruising"))  # fmt: skip
+    assert hits("key-echoes-stem", echo) == ["only the key repeats the stem's bone"]
