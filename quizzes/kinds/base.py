@@ -83,9 +83,11 @@ def getlist(data: Mapping) -> Callable[[str], list]:
 
 
 class Kind:
+    """One kind of item. The class speaks for the kind (its JSON shape and rules); an instance for one question."""
+
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
-    # What the question page says how to answer: after the label for students, in plain words for patients.
+    # How the question page says to answer: after the label for students, in plain words for patients.
     hint: ClassVar[str] = ""
     patient_hint: ClassVar[str] = "Choose one answer."
     # The admin's name for one answer part, and the Option fields it uses besides its text and rationale.
@@ -105,6 +107,7 @@ class Kind:
     distractors: ClassVar[bool] = False
     one_key: ClassVar[bool] = False
     statement: ClassVar[bool] = False
+    # The flaw screen's rules of this kind's own shape, screened on its questions only.
     flaw_rules: ClassVar[tuple[FlawRule, ...]] = ()
     # The GIFT construct that carries the kind (quizzes/gift.py), or None where GIFT cannot say it.
     gift: ClassVar[str | None] = None
