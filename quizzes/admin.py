@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from quizzes import flaws, gift
 from quizzes.bank import BankError, question_faults
 from quizzes.exchange import export_bank, export_question, import_bank
+from quizzes.kinds import kind_of
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -141,19 +142,7 @@ class OptionFormSet(BaseInlineFormSet):
             }  # fmt: skip
             for p in sorted(parts, key=lambda p: p.get("position") or 0)
         ]
-        if question.kind == "matrix":
-            draft["rows"] = items
-        elif question.kind == "ordering":
-            draft["items"] = items
-        elif question.kind == "highlight":
-            draft["phrases"] = items
-        elif question.kind == "cloze":
-            blanks: dict = {}
-            for item in items:
-                blanks.setdefault(item["blank"] or 0, []).append(item)
-            draft["blanks"] = [{"choices": blanks[n]} for n in sorted(blanks)]
-        else:
-            draft["options"] = items
+        draft |= kind_of(question.kind).to_json(draft["columns"], draft["template"], items)
         # Reading grade and missing rationales are the question form's and each row's own messages.
         faults = [f for f in question_faults(draft, {"p": "q"}) if "rationale" not in f and "reads at grade" not in f]
         if faults:
@@ -166,27 +155,13 @@ class OptionInline(admin.StackedInline):
     model = Option
     formset = OptionFormSet
     extra = 0
-    KIND_FIELDS = {
-        "single": ("position", "is_correct"),
-        "multiple": ("position", "is_correct"),
-        "true_false": ("position", "is_correct"),
-        "highlight": ("position", "is_correct"),
-        "short": ("position", "is_correct"),
-        "matrix": ("position", "answer"),
-        "ordering": ("position",),
-        "cloze": ("position", "blank", "is_correct"),
-    }
-    KIND_NAMES = {"matrix": "row", "ordering": "item (in the right order)", "cloze": "blank choice",
-                  "highlight": "phrase", "short": "accepted answer"}  # fmt: skip
 
     def get_fields(self, request, obj=None):
-        first = self.KIND_FIELDS.get(obj.kind if obj else "", ("position", "is_correct", "blank", "answer"))
-        return (first, "text", "rationale")
+        return (kind_of(obj.kind if obj else None).part_fields, "text", "rationale")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        name = self.KIND_NAMES.get(obj.kind if obj else "", "option")
-        formset.form.base_fields["text"].label = name.capitalize()
+        formset.form.base_fields["text"].label = kind_of(obj.kind if obj else None).part_name.capitalize()
         return formset
 
 

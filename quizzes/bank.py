@@ -21,16 +21,14 @@ from pathlib import Path
 
 import textstat
 
-from quizzes import flaws
+from quizzes import flaws, kinds
+from quizzes.kinds import kind_of
 
-KINDS = ("single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight", "short")
-CHOICE_KINDS = ("single", "multiple", "true_false")
+KINDS = tuple(kinds.KINDS)  # the kind names, in the registry's order
 AUDIENCES = ("student", "patient", "both")
 PATIENT_AUDIENCES = ("patient", "both")
 MAX_PATIENT_GRADE = 8.0
 DUPLICATE_STEM_RATIO = 0.85
-BLANK = re.compile(r"\{(\d+)\}")
-PHRASE = re.compile(r"\[\[(.+?)\]\]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -46,114 +44,20 @@ def reading_grade(text: str) -> float:
 
 def answer_texts(q: dict) -> list[str]:
     """The texts a learner reads as the answers to choose from, for any kind."""
-    kind = q.get("kind")
-    if kind == "matrix":
-        return [*q.get("columns", []), *(r.get("text", "") for r in q.get("rows", []))]
-    if kind == "ordering":
-        return [i.get("text", "") for i in q.get("items", [])]
-    if kind == "cloze":
-        return [c.get("text", "") for b in q.get("blanks", []) for c in b.get("choices", [])]
-    if kind == "highlight":
-        return [p.get("text", "") for p in q.get("phrases", [])]
-    return [o.get("text", "") for o in q.get("options", [])]
+    return kind_of(q.get("kind")).answer_texts(q)
 
 
 def patient_text(q: dict) -> str:
-    """Stem, answers and plain explanation: all a patient reads of a question."""
-    parts = [q.get("stem", ""), *answer_texts(q), q.get("plain_explanation", "")]
-    if q.get("kind") in ("cloze", "highlight"):
-        parts.append(PHRASE.sub(r"\1", BLANK.sub("", q.get("template", ""))))
+    """Stem, answers, plain explanation and the kind's own text (a cloze's or highlight's): all a patient reads
+    of a question."""
+    kind = kind_of(q.get("kind"))
+    parts = [q.get("stem", ""), *kind.answer_texts(q), q.get("plain_explanation", ""), kind.reading_text(q)]
     return " ".join(_sentence(p) for p in parts if p.strip())
 
 
-def _rationales(q: dict) -> list[tuple[str, dict]]:
+def answer_parts(q: dict) -> list[tuple[str, dict]]:
     """Every answer part that needs a rationale, with a label for messages."""
-    kind = q.get("kind")
-    if kind == "matrix":
-        return [(f"row {i}", r) for i, r in enumerate(q.get("rows", []), 1)]
-    if kind == "ordering":
-        return [(f"item {i}", r) for i, r in enumerate(q.get("items", []), 1)]
-    if kind == "cloze":
-        return [
-            (f"blank {b} choice {i}", c)
-            for b, blank in enumerate(q.get("blanks", []), 1)
-            for i, c in enumerate(blank.get("choices", []), 1)
-        ]
-    if kind == "highlight":
-        return [(f"phrase {i}", p) for i, p in enumerate(q.get("phrases", []), 1)]
-    return [(f"option {i}", o) for i, o in enumerate(q.get("options", []), 1)]
-
-
-def _kind_faults(q: dict) -> list[str]:
-    kind = q.get("kind")
-    faults: list[str] = []
-    if kind in CHOICE_KINDS:
-        options = q.get("options") or []
-        correct = [o for o in options if o.get("correct") is True]
-        texts = [o.get("text", "").strip() for o in options]
-        if len(set(texts)) != len(texts):
-            faults.append("two options have the same text")
-        if not correct:
-            faults.append("no correct option")
-        if kind == "true_false":
-            if sorted(texts) != ["False", "True"]:
-                faults.append("a true/false question needs exactly the options True and False")
-            if len(correct) != 1:
-                faults.append("a true/false question needs exactly one correct option")
-        elif kind == "single":
-            if len(options) < 3:
-                faults.append("a single-answer question needs at least 3 options")
-            if len(correct) > 1:
-                faults.append("a single-answer question has more than one correct option")
-        elif kind == "multiple":
-            if len(options) < 4:
-                faults.append("a select-all question needs at least 4 options")
-            if len(correct) == len(options):
-                faults.append("a select-all question needs at least one wrong option")
-    elif kind == "short":
-        options = q.get("options") or []
-        if not options:
-            faults.append("a short-answer question needs at least one accepted answer")
-        if any(o.get("correct") is not True for o in options):
-            faults.append("every option of a short-answer question is an accepted answer (correct: true)")
-    elif kind == "matrix":
-        columns = q.get("columns") or []
-        rows = q.get("rows") or []
-        if len(columns) < 2 or len(set(columns)) != len(columns):
-            faults.append("a matrix needs at least 2 distinct columns")
-        if len(rows) < 2:
-            faults.append("a matrix needs at least 2 rows")
-        for i, row in enumerate(rows, 1):
-            if row.get("answer") not in columns:
-                faults.append(f"matrix row {i} answer {row.get('answer')!r} is not a column")
-    elif kind == "ordering":
-        items = q.get("items") or []
-        texts = [i.get("text", "").strip() for i in items]
-        if len(items) < 3:
-            faults.append("an ordering question needs at least 3 items")
-        if len(set(texts)) != len(texts):
-            faults.append("two ordering items have the same text")
-    elif kind == "cloze":
-        numbers = [int(n) for n in BLANK.findall(q.get("template", ""))]
-        blanks = q.get("blanks") or []
-        if not blanks or numbers != list(range(1, len(blanks) + 1)):
-            faults.append("a cloze template must hold {1}..{n} once each, in order, for its n blanks")
-        for b, blank in enumerate(blanks, 1):
-            choices = blank.get("choices") or []
-            if len(choices) < 2:
-                faults.append(f"cloze blank {b} needs at least 2 choices")
-            if sum(1 for c in choices if c.get("correct") is True) != 1:
-                faults.append(f"cloze blank {b} needs exactly one correct choice")
-    elif kind == "highlight":
-        marked = PHRASE.findall(q.get("template", ""))
-        phrases = q.get("phrases") or []
-        if [p.get("text") for p in phrases] != marked:
-            faults.append("highlight phrases must match the [[marked]] phrases of the template, in order")
-        if not any(p.get("correct") is True for p in phrases):
-            faults.append("no correct phrase")
-        if all(p.get("correct") is True for p in phrases):
-            faults.append("a highlight question needs at least one phrase that is not an answer")
-    return faults
+    return kind_of(q.get("kind")).answer_parts(q)
 
 
 def _citation_faults(label: str, citations: list, passages: dict[str, str]) -> list[str]:
@@ -185,8 +89,8 @@ def question_faults(q: dict, passages: dict[str, str], topics: set[str] | None =
     for key in ("stem", "explanation", "plain_explanation"):
         if not str(q.get(key, "")).strip():
             faults.append(f"no {key.replace('_', ' ')}")
-    faults += _kind_faults(q)
-    for label, part in _rationales(q):
+    faults += kind_of(q["kind"]).faults(q)
+    for label, part in answer_parts(q):
         if not str(part.get("text", "")).strip():
             faults.append(f"{label} has no text")
         if not str(part.get("rationale", "")).strip():
@@ -225,7 +129,7 @@ def cited_passages(questions: list[dict]) -> Counter:
     counts: Counter = Counter()
     for q in questions:
         keys = {c["passage"] for c in q.get("citations", [])}
-        for _, part in _rationales(q):
+        for _, part in answer_parts(q):
             keys |= {c["passage"] for c in part.get("citations", [])}
         counts.update(keys)
     return counts

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from quizzes.bank import BankError, read_bank_files  # noqa: F401 (re-exported for commands)
+from quizzes.kinds import kind_of
 from quizzes.models import Citation, Option, Passage, Question, Source, Topic
 from quizzes.sources import parse_all
 
@@ -70,31 +71,7 @@ def load_sources() -> tuple[int, int]:
 
 def _parts(q: dict) -> list[dict]:
     """The answer parts of a question in the shape the Option table stores."""
-    kind = q["kind"]
-    if kind == "matrix":
-        return [
-            {"text": r["text"], "answer": r["answer"], "rationale": r["rationale"], "citations": r.get("citations", [])}
-            for r in q["rows"]
-        ]
-    if kind == "ordering":
-        return [
-            {"text": i["text"], "rationale": i["rationale"], "citations": i.get("citations", [])} for i in q["items"]
-        ]
-    if kind == "cloze":
-        return [
-            {
-                "blank": n,
-                "text": c["text"],
-                "correct": c.get("correct", False),
-                "rationale": c["rationale"],
-                "citations": c.get("citations", []),
-            }
-            for n, blank in enumerate(q["blanks"], start=1)
-            for c in blank["choices"]
-        ]
-    if kind == "highlight":
-        return q["phrases"]
-    return q["options"]
+    return kind_of(q["kind"]).from_json(q)
 
 
 _shuffler = random.SystemRandom()
@@ -191,18 +168,16 @@ def _cite(question: Question, option: Option | None, cites: list, passages: dict
 
 
 def export_question(question: Question) -> dict:
-    options = list(question.options.all())
     by_option: dict[int, list[dict]] = {}
     own = []
     for c in question.citations.all():
         entry = {"passage": c.passage.key, "quote": c.quote}
         (by_option.setdefault(c.option_id, []) if c.option_id else own).append(entry)
-
-    def with_cites(part: dict, option: Option) -> dict:
-        if option.pk in by_option:
-            part["citations"] = by_option[option.pk]
-        return part
-
+    parts = [
+        {"text": o.text, "correct": o.is_correct, "rationale": o.rationale, "answer": o.answer, "blank": o.blank,
+         "citations": by_option.get(o.pk, [])}
+        for o in question.options.all()
+    ]  # fmt: skip
     out = {
         "id": question.key,
         "topic": question.topic.slug,
@@ -213,27 +188,9 @@ def export_question(question: Question) -> dict:
         "stem": question.stem,
         "explanation": question.explanation,
         "plain_explanation": question.plain_explanation,
+        **kind_of(question.kind).to_json(question.columns, question.template, parts),
+        "citations": own,
     }
-    kind = question.kind
-    if kind == "matrix":
-        out["columns"] = question.columns
-        out["rows"] = [with_cites({"text": o.text, "answer": o.answer, "rationale": o.rationale}, o) for o in options]
-    elif kind == "ordering":
-        out["items"] = [with_cites({"text": o.text, "rationale": o.rationale}, o) for o in options]
-    elif kind == "cloze":
-        out["template"] = question.template
-        blanks: dict[int, list] = {}
-        for o in options:
-            blanks.setdefault(o.blank, []).append(
-                with_cites({"text": o.text, "correct": o.is_correct, "rationale": o.rationale}, o)
-            )
-        out["blanks"] = [{"choices": blanks[n]} for n in sorted(blanks)]
-    else:
-        if kind == "highlight":
-            out["template"] = question.template
-        key = "phrases" if kind == "highlight" else "options"
-        out[key] = [with_cites({"text": o.text, "correct": o.is_correct, "rationale": o.rationale}, o) for o in options]
-    out["citations"] = own
     if question.accepted_flaws:
         out["accepted"] = question.accepted_flaws
     return out

@@ -12,9 +12,10 @@ automated them).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from quizzes.kinds import KINDS, kind_of
 
 # British spellings an American-sourced bank should not carry (word stems; quotes are exempt, being verbatim).
 BRITISH = re.compile(
@@ -244,6 +245,11 @@ def _stem(w: str) -> str:
     return w
 
 
+def _kind(q: dict):
+    """The kind of a question in the bank's shape, which says what the rules may assume of its options."""
+    return kind_of(q.get("kind"))
+
+
 def words(text: str) -> set[str]:
     """Content words of a text, folded to a crude stem so "bones" meets "bone" and "spreading" meets "spread"."""
     out = set()
@@ -260,12 +266,10 @@ def _sentences(text: str) -> list[str]:
 
 def _authored_texts(q: dict) -> list[tuple[str, str]]:
     """(where, text) for every text an author wrote (citations' quotes excluded: they are the sources' words)."""
-    from quizzes.bank import _rationales
-
     texts = [("stem", q.get("stem", "")), ("explanation", q.get("explanation", "")),
              ("plain explanation", q.get("plain_explanation", "")), ("template", q.get("template", ""))]  # fmt: skip
     texts += [(f"column {i}", c) for i, c in enumerate(q.get("columns", []), 1)]
-    for label, part in _rationales(q):
+    for label, part in _kind(q).answer_parts(q):
         texts += [(f"{label} text", part.get("text", "")), (f"{label} rationale", part.get("rationale", ""))]
     return [(where, text) for where, text in texts if text]
 
@@ -287,7 +291,7 @@ def _key_and_distractors(q: dict) -> tuple[list[str], list[str]]:
 
 
 def longest_key(q: dict) -> list[str]:
-    if q.get("kind") != "single":
+    if not _kind(q).one_key:
         return []
     keys, distractors = _key_and_distractors(q)
     if len(keys) != 1 or not distractors:
@@ -299,7 +303,7 @@ def longest_key(q: dict) -> list[str]:
 
 
 def absolutes_in_distractors_only(q: dict) -> list[str]:
-    if q.get("kind") not in ("single", "multiple"):
+    if not _kind(q).distractors:
         return []
     keys, distractors = _key_and_distractors(q)
     if any(ABSOLUTE.search(k) for k in keys):
@@ -309,14 +313,12 @@ def absolutes_in_distractors_only(q: dict) -> list[str]:
 
 
 def all_or_none_of_the_above(q: dict) -> list[str]:
-    from quizzes.bank import answer_texts
-
-    return [f"“{m.group(0)}”" for text in answer_texts(q) for m in ALL_NONE.finditer(text)]
+    return [f"“{m.group(0)}”" for text in _kind(q).answer_texts(q) for m in ALL_NONE.finditer(text)]
 
 
 def key_echoes_stem(q: dict) -> list[str]:
     """Clang association: the key repeats a word of the stem that no distractor repeats."""
-    if q.get("kind") not in ("single", "multiple"):
+    if not _kind(q).distractors:
         return []
     keys, distractors = _key_and_distractors(q)
     stem = words(q.get("stem", ""))
@@ -327,13 +329,12 @@ def key_echoes_stem(q: dict) -> list[str]:
 
 def grammatical_cue(q: dict) -> list[str]:
     """The stem's last words fit some options' grammar only (a/an, is/are before the options)."""
-    from quizzes.bank import answer_texts
-
-    if q.get("kind") not in ("single", "multiple"):
+    kind = _kind(q)
+    if not kind.distractors:
         return []
     stem = q.get("stem", "").rstrip().rstrip(":.?…_ ")
     last = stem.split()[-1].lower() if stem.split() else ""
-    options = [t.strip() for t in answer_texts(q) if t.strip()]
+    options = [t.strip() for t in kind.answer_texts(q) if t.strip()]
     if last == "an":
         misfits = [t for t in options if t[0].lower() not in "aeiou"]
     elif last == "a":
@@ -345,7 +346,7 @@ def grammatical_cue(q: dict) -> list[str]:
 
 def convergence(q: dict) -> list[str]:
     """The key shares the most words with the other options, so it sits where the options converge."""
-    if q.get("kind") != "single":
+    if not _kind(q).one_key:
         return []
     options = q.get("options") or []
     if len(options) < 4:
@@ -370,7 +371,7 @@ def _ask(stem: str) -> str:
 
 def negative_stem(q: dict) -> list[str]:
     ask = _ask(q.get("stem", ""))
-    if q.get("kind") == "true_false" or EMPHASIZED_NEGATIVE.search(ask):
+    if _kind(q).statement or EMPHASIZED_NEGATIVE.search(ask):
         return []
     found = NEGATIVE.findall(ask)
     return [f"“{w}” in the ask is not emphasized (write it as {w.upper()})" for w in found]
@@ -378,7 +379,7 @@ def negative_stem(q: dict) -> list[str]:
 
 def implausible_distractor(q: dict) -> list[str]:
     """A distractor's rationale must say what someone who picks it may be thinking, not only that it is wrong."""
-    if q.get("kind") not in ("single", "multiple"):
+    if not _kind(q).distractors:
         return []
     return [
         f"option {i} (“{o.get('text', '')[:50]}”): its rationale names no misconception"
@@ -388,7 +389,7 @@ def implausible_distractor(q: dict) -> list[str]:
 
 
 def unequal_length(q: dict) -> list[str]:
-    if q.get("kind") not in ("single", "multiple"):
+    if not _kind(q).distractors:
         return []
     lengths = [len(o.get("text", "")) for o in q.get("options") or []]
     if len(lengths) < 3 or min(lengths) == 0:
@@ -398,65 +399,19 @@ def unequal_length(q: dict) -> list[str]:
     return []
 
 
-def matrix_column_order(q: dict) -> list[str]:
-    """Rows authored in column order put the answers on a diagonal wherever the order is kept."""
-    if q.get("kind") != "matrix":
-        return []
-    columns = q.get("columns") or []
-    order = [columns.index(r.get("answer")) for r in q.get("rows") or [] if r.get("answer") in columns]
-    if len(set(order)) > 1 and order == sorted(order):
-        return ["the rows are in the order of their answers' columns"]
-    return []
-
-
-def matrix_one_column(q: dict) -> list[str]:
-    if q.get("kind") != "matrix":
-        return []
-    answers = Counter(r.get("answer") for r in q.get("rows") or [])
-    rows = sum(answers.values())
-    if rows >= 4 and answers and answers.most_common(1)[0][1] >= rows - 1:
-        column, n = answers.most_common(1)[0]
-        return [f"“{column}” answers {n} of {rows} rows"]
-    return []
-
-
-def ordering_giveaway(q: dict) -> list[str]:
-    """The stem names the first or the last step, so only the middle is left to know."""
-    if q.get("kind") != "ordering":
-        return []
-    items = q.get("items") or []
-    stem = words(q.get("stem", ""))
-    found = []
-    for where, item in (("first", items[:1]), ("last", items[-1:])):
-        if not item:
-            continue
-        mine = words(item[0].get("text", ""))
-        middle = [words(i.get("text", "")) for i in items[1:-1]]
-        overlap = len(mine & stem) / max(len(mine), 1)
-        if overlap >= 0.5 and all(len(m & stem) / max(len(m), 1) < overlap for m in middle):
-            found.append(f"the stem repeats the {where} step (“{item[0].get('text', '')}”)")
-    return found
-
-
 def giveaway_rated_hard(q: dict) -> list[str]:
-    """Two options, or an order whose ends the stem gives, cannot be the hardest items."""
+    """Two options, or an order whose ends the stem gives, cannot be the hardest items (the kind says why)."""
     if q.get("difficulty") != 3:
         return []
-    if q.get("kind") == "true_false":
-        return ["a true/false item is rated 3"]
-    if q.get("kind") == "ordering" and (len(q.get("items") or []) <= 3 or ordering_giveaway(q)):
-        return ["an ordering whose steps are few or given away is rated 3"]
-    return []
+    return _kind(q).given_away(q)
 
 
 def _cited_statements(q: dict) -> list[tuple[str, str, list[dict]]]:
     """(where, statement, the citations that support it) for the explanations and every rationale."""
-    from quizzes.bank import _rationales
-
     question = q.get("citations") or []
     out = [("explanation", q.get("explanation", ""), question),
            ("plain explanation", q.get("plain_explanation", ""), question)]  # fmt: skip
-    for label, part in _rationales(q):
+    for label, part in _kind(q).answer_parts(q):
         out.append((f"{label} rationale", part.get("rationale", ""), part.get("citations") or question))
     return [(where, text, cites) for where, text, cites in out if text]
 
@@ -491,10 +446,8 @@ def source_says(q: dict) -> list[str]:
 
 def citation_off_claim(q: dict) -> list[str]:
     """A rationale with its own citations shares almost no words with them: the passage may not say it."""
-    from quizzes.bank import _rationales
-
     found = []
-    for label, part in _rationales(q):
+    for label, part in _kind(q).answer_parts(q):
         cites = part.get("citations") or []
         claim = words(part.get("rationale", ""))
         if not cites or len(claim) < 4:
@@ -529,6 +482,23 @@ def ranks_red_flags(q: dict) -> list[str]:
 
 
 REFUSED, SCREENED = "refused", "screened"
+
+
+def _kind_rules(level: str) -> tuple[Rule, ...]:
+    """The rules of one kind's own shape (a matrix's columns, an ordering's steps), from quizzes/kinds/; each
+    screens only questions of its kind."""
+    return tuple(
+        Rule(name, reason, level, _of_kind(kind.name, find))
+        for kind in KINDS.values()
+        for name, reason, rule_level, find in kind.flaw_rules
+        if rule_level == level
+    )
+
+
+def _of_kind(name: str, find: Callable[[dict], list[str]]) -> Callable[[dict], list[str]]:
+    return lambda q: find(q) if q.get("kind") == name else []
+
+
 RULES = (
     Rule("british-spelling", "Write American English, as the sources do.", REFUSED, british_spelling),
     Rule(
@@ -561,12 +531,7 @@ RULES = (
         REFUSED,
         negative_stem,
     ),  # fmt: skip
-    Rule(
-        "matrix-column-order",
-        "Rows listed in the order of their answers' columns run down a diagonal.",
-        REFUSED,
-        matrix_column_order,
-    ),  # fmt: skip
+    *_kind_rules(REFUSED),
     Rule(
         "misnamed-source",
         "Name a source as what it is (Consensus is an AI search engine's summary; August a "
@@ -615,10 +580,7 @@ RULES = (
         SCREENED,
         unequal_length,
     ),  # fmt: skip
-    Rule(
-        "matrix-one-column", "One column answers almost every row, so guessing it scores.", SCREENED, matrix_one_column
-    ),  # fmt: skip
-    Rule("ordering-giveaway", "The stem names the first or the last step.", SCREENED, ordering_giveaway),
+    *_kind_rules(SCREENED),
     Rule(
         "hedge-dropped",
         "The cited quote hedges (may, often, some...); keep the hedge in what restates it.",
@@ -696,8 +658,8 @@ def _share(part: int, whole: int) -> float:
 
 def measures(questions: list[dict]) -> list[Measure]:
     """Bank-wide measures, each with its limit: what a test-wise learner could exploit across many items."""
-    singles = [q for q in questions if q.get("kind") == "single"]
-    choice = [q for q in questions if q.get("kind") in ("single", "multiple")]
+    singles = [q for q in questions if _kind(q).one_key]
+    choice = [q for q in questions if _kind(q).distractors]
     longest = 0
     for q in singles:
         keys, distractors = _key_and_distractors(q)
@@ -708,10 +670,11 @@ def measures(questions: list[dict]) -> list[Measure]:
     absolute_gap = _share(sum(bool(ABSOLUTE.search(d)) for d in distractors), len(distractors)) - _share(
         sum(bool(ABSOLUTE.search(k)) for k in keys), len(keys)
     )
-    multiples = [_key_and_distractors(q) for q in questions if q.get("kind") == "multiple"]
+    several = [q for q in choice if not _kind(q).one_key]  # select all that apply
+    multiples = [_key_and_distractors(q) for q in several]
     key_len = sum(len(k) for ks, _ in multiples for k in ks) / max(sum(len(ks) for ks, _ in multiples), 1)
     other_len = sum(len(d) for _, ds in multiples for d in ds) / max(sum(len(ds) for _, ds in multiples), 1)
-    true_false = [q for q in questions if q.get("kind") == "true_false"]
+    true_false = [q for q in questions if _kind(q).statement]
     false_keys = sum(
         1 for q in true_false for o in q.get("options") or [] if o.get("correct") and o.get("text") == "False"
     )

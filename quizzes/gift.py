@@ -37,15 +37,18 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from quizzes.bank import AUDIENCES, KINDS
+from quizzes import kinds
+from quizzes.bank import AUDIENCES
 
-# "short" is added to the bank rules separately; keep it known here either way.
-GIFT_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*KINDS, "short")))
+GIFT_KINDS: tuple[str, ...] = tuple(kinds.KINDS)
+# GIFT's question types as this module reads and writes them (multiple choice, multiple answers, true-false,
+# matching, short answer, missing word), and the kind each is read as: every kind names the construct that
+# carries it (Kind.gift), or None where GIFT cannot say it.
+KIND_OF_CONSTRUCT: dict[str, str] = {kind.gift: name for name, kind in kinds.KINDS.items() if kind.gift}
 STATUSES: tuple[str, ...] = ("draft", "published", "retired")
 DIFFICULTIES: tuple[int, ...] = (1, 2, 3)
 # Imported questions must be reviewed before they are published, hence "draft".
 DEFAULTS: dict[str, str | int] = {"audience": "student", "difficulty": 1, "status": "draft"}
-WRITABLE_KINDS: tuple[str, ...] = ("single", "multiple", "true_false", "matrix", "short", "cloze")
 # A missing-word question has no stem of its own in GIFT: the text is the template.
 DEFAULT_CLOZE_STEM = "Fill in the blank."
 
@@ -227,7 +230,7 @@ def _weight(chunk: _Chunk, offset: int, raw: str, faults: list) -> tuple[float |
 
 
 def _choice(chunk: _Chunk, start: int, end: int, first: int, faults: list) -> tuple[str, list[dict]]:
-    """A multiple choice block: `=right ~wrong` (single) or `~%50%` weights (multiple)."""
+    """A multiple choice block: `=right ~wrong`, or `~%50%` weights for multiple right answers."""
     options, weights, weighted, bad = [], [], False, False
     for marker, offset, raw in _answers(chunk, start, end, "~=", faults):
         weight, rest, malformed = _weight(chunk, offset, raw, faults) if marker == "~" else (None, raw, False)
@@ -242,7 +245,7 @@ def _choice(chunk: _Chunk, start: int, end: int, first: int, faults: list) -> tu
         faults.append((first, "no right answer: mark it with = (or give right answers a positive %weight%)"))
     elif weighted and not bad and not 99 <= (total := sum(w for w in weights if w > 0)) <= 101:
         faults.append((first, f"the weights of the right answers add up to {round(total, 5):g}%, not 100%"))
-    return ("multiple" if weighted else "single"), options
+    return ("multiple answers" if weighted else "multiple choice"), options
 
 
 def _matching(chunk: _Chunk, start: int, end: int, first: int, faults: list) -> tuple[list[dict], list[str]]:
@@ -331,20 +334,20 @@ def _read_question(chunk: _Chunk, topic: str, number: int, meta: _Metadata, own:
     elif body.startswith("#"):
         own.append((first, "numerical questions ({#...}) are not supported here"))
     elif "~" in body:
-        kind, question["options"] = _choice(chunk, opening + 1, block_end, first, own)
+        construct, question["options"] = _choice(chunk, opening + 1, block_end, first, own)
     elif "=" in body and "->" in body:
-        kind = "matrix"
+        construct = "matching"
         question["rows"], question["columns"] = _matching(chunk, opening + 1, block_end, first, own)
     elif body.split("#", 1)[0].strip() in _TRUE_FALSE:
-        kind, question["options"] = "true_false", _true_false(body)
+        construct, question["options"] = "true-false", _true_false(body)
     else:
-        kind, question["options"] = "short", _short(chunk, opening + 1, block_end, own)
+        construct, question["options"] = "short answer", _short(chunk, opening + 1, block_end, own)
 
     before, after = text[pos:opening], text[closing + 1 :]
     if question and after.strip():
-        if kind == "single":
+        if construct == "multiple choice":
             # Missing word: the block stands for a blank in the middle of the sentence.
-            kind = "cloze"
+            construct = "missing word"
             start_text = _text(before + "x")[:-1]  # keep the space before the blank
             end_text = _text("x" + after, fmt=False)[1:]
             question = {"template": f"{start_text}{{1}}{end_text}", "blanks": [{"choices": question["options"]}]}
@@ -355,18 +358,18 @@ def _read_question(chunk: _Chunk, topic: str, number: int, meta: _Metadata, own:
                     "text after the answer block: only a =right ~wrong block may sit inside the text (missing word)",
                 )
             )
-    if meta.stem is not None and question and kind != "cloze":
+    if meta.stem is not None and question and construct != "missing word":
         own.append((meta.stem[0], "// stem is only for missing-word questions; the text of others is their stem"))
     if question:
-        _attach(question, kind, meta, own)
+        _attach(question, construct, meta, own)
     if own:
         return None
 
-    stem = meta.stem[1] if meta.stem else DEFAULT_CLOZE_STEM if kind == "cloze" else _text(before)
+    stem = meta.stem[1] if meta.stem else DEFAULT_CLOZE_STEM if construct == "missing word" else _text(before)
     return {
         "id": (slugify(title) if title else "") or f"{topic}-{number}",
         "topic": topic,
-        "kind": kind,
+        "kind": KIND_OF_CONSTRUCT[construct],
         **DEFAULTS,
         **{k: v for k, v in meta.meta.items() if k != "kind"},
         "stem": stem,
@@ -378,18 +381,22 @@ def _read_question(chunk: _Chunk, topic: str, number: int, meta: _Metadata, own:
     }
 
 
-def _attach(question: dict, kind: str, meta: _Metadata, faults: list[tuple[int, str]]) -> None:
+def _parts(question: dict, construct: str) -> list[dict]:
+    """The answer parts a construct's block holds, in the bank's JSON shape."""
+    if construct == "matching":
+        return question.get("rows", [])
+    if construct == "missing word":
+        return question["blanks"][0]["choices"]
+    return question.get("options", [])
+
+
+def _attach(question: dict, construct: str, meta: _Metadata, faults: list[tuple[int, str]]) -> None:
     """Put the per-part citations and row rationales of the comments on the parts."""
+    kind = KIND_OF_CONSTRUCT[construct]
     if "kind" in meta.meta and meta.meta["kind"] != kind:
         faults.append((meta.meta_line, f"// meta says kind={meta.meta['kind']} but the answer block makes a {kind}"))
-    scope = "row" if kind == "matrix" else "option"
-    parts = (
-        question["rows"]
-        if kind == "matrix"
-        else question["blanks"][0]["choices"]
-        if kind == "cloze"
-        else question["options"]
-    )
+    scope = "row" if construct == "matching" else "option"
+    parts = _parts(question, construct)
     for line_no, cite_scope, n, cite in meta.part_cites:
         if cite_scope != scope:
             faults.append((line_no, f"use // cite {scope} <n> for a {kind} question"))
@@ -398,7 +405,7 @@ def _attach(question: dict, kind: str, meta: _Metadata, faults: list[tuple[int, 
         else:
             parts[n - 1].setdefault("citations", []).append(cite)
     for line_no, n, rationale in meta.row_rationales:
-        if kind != "matrix":
+        if construct != "matching":
             faults.append((line_no, "// rationale row is only for matching questions; others use #feedback"))
         elif not 1 <= n <= len(parts):
             faults.append((line_no, f"rationale row {n}: the question has {len(parts)} rows"))
@@ -485,29 +492,26 @@ def _feedback(rationale: str) -> str:
     return f"#{_part(rationale)}" if rationale else ""
 
 
-def _parts(q: dict) -> list[dict]:
-    if q["kind"] == "matrix":
-        return q.get("rows", [])
-    if q["kind"] == "cloze":
-        return q["blanks"][0]["choices"]
-    return q.get("options", [])
+def _construct(q: dict) -> str | None:
+    """The GIFT construct that carries the question's kind, or None where GIFT cannot say it."""
+    return kinds.kind_of(q.get("kind")).gift
 
 
 def _writable(q: dict) -> bool:
     """Whether GIFT can carry the question so that reading it gives it back."""
-    kind = q.get("kind")
-    if kind not in WRITABLE_KINDS:
+    construct = _construct(q)
+    if construct is None:
         return False
-    if kind == "cloze":
+    if construct == "missing word":
         template, blanks = q.get("template", ""), q.get("blanks") or []
         # The block must stand inside the text, or GIFT reads a plain multiple choice.
         if len(blanks) != 1 or template.count("{1}") != 1 or not template.split("{1}")[1].strip():
             return False
-    parts = _parts(q)
+    parts = _parts(q, construct)
     texts = [p.get("text", "") for p in parts]
-    if kind == "true_false":
+    if construct == "true-false":
         return texts == ["True", "False"] and sum(p.get("correct") is True for p in parts) == 1
-    if kind == "matrix":
+    if construct == "matching":
         columns = q.get("columns") or []
         # `->` cannot be escaped, and the first one splits question from answer.
         return (
@@ -516,23 +520,23 @@ def _writable(q: dict) -> bool:
             and all(columns)
             and all(p.get("answer") in columns for p in parts)
         )
-    if kind == "short":
+    if construct == "short answer":
         # A `->` would make the block read as matching.
         return bool(parts) and all("->" not in p.get("text", "") + p.get("rationale", "") for p in parts)
     if not any(p.get("correct") is True for p in parts):
         return False
-    if kind in ("single", "cloze") and all(p.get("correct") for p in parts):
+    if construct in ("multiple choice", "missing word") and all(p.get("correct") for p in parts):
         return False  # without a ~ answer the block reads as short answer
-    # A wrong answer starting with % would read as a weight (multiple always writes one first).
-    return kind == "multiple" or not any(
+    # A wrong answer starting with % would read as a weight (multiple answers always write one first).
+    return construct == "multiple answers" or not any(
         not p.get("correct") and t.startswith("%") for p, t in zip(parts, texts, strict=True)
     )
 
 
-def _block(q: dict) -> list[str]:
+def _block(q: dict, construct: str) -> list[str]:
     """The answers of the block, one string each, without braces."""
-    kind, parts = q["kind"], _parts(q)
-    if kind == "true_false":
+    parts = _parts(q, construct)
+    if construct == "true-false":
         right = next(p for p in parts if p["correct"])
         wrong = next(p for p in parts if not p["correct"])
         answer = "TRUE" if right["text"] == "True" else "FALSE"
@@ -540,9 +544,9 @@ def _block(q: dict) -> list[str]:
         if wrong.get("rationale") or right.get("rationale"):
             feedback = f"#{_part(wrong.get('rationale', ''))}" + _feedback(right.get("rationale", ""))
         return [answer + feedback]
-    if kind in ("single", "cloze"):
+    if construct in ("multiple choice", "missing word"):
         return [f"{'=' if p['correct'] else '~'}{_part(p['text'])}{_feedback(p.get('rationale', ''))}" for p in parts]
-    if kind == "multiple":
+    if construct == "multiple answers":
         right = sum(1 for p in parts if p["correct"])
         wrong = len(parts) - right
         return [
@@ -550,13 +554,13 @@ def _block(q: dict) -> list[str]:
             f"{_feedback(p.get('rationale', ''))}"
             for p in parts
         ]
-    if kind == "short":
+    if construct == "short answer":
         return [
             f"={'' if p['correct'] and not p['text'].startswith('%') else _percent(100 if p['correct'] else 0)}"
             f"{_part(p['text'])}{_feedback(p.get('rationale', ''))}"
             for p in parts
         ]
-    # matrix: the reader takes columns in order of first appearance, so when the
+    # matching: the reader takes columns in order of first appearance, so when the
     # rows would change that order the columns go first as distractor pairs.
     columns = list(q["columns"])
     used = list(dict.fromkeys(p["answer"] for p in parts))
@@ -570,27 +574,27 @@ def _block(q: dict) -> list[str]:
 
 
 def _write_question(q: dict) -> str:
-    kind = q["kind"]
+    construct = _construct(q)
     lines = ["// meta: " + " ".join(f"{k}={q[k]}" for k in ("kind", "audience", "difficulty", "status") if k in q)]
     if q.get("plain_explanation"):
         lines.append(f"// plain: {_comment(q['plain_explanation'])}")
-    if kind == "cloze" and q.get("stem"):
+    if construct == "missing word" and q.get("stem"):
         lines.append(f"// stem: {_comment(q['stem'])}")
     lines += [f"// cite: {c['passage']} | {_comment(c['quote'])}" for c in q.get("citations", [])]
     lines += [f"// accepted {rule}: {_comment(reason)}" for rule, reason in (q.get("accepted") or {}).items()]
-    scope = "row" if kind == "matrix" else "option"
-    for n, part in enumerate(_parts(q), 1):
-        if kind == "matrix" and part.get("rationale"):
+    scope = "row" if construct == "matching" else "option"
+    for n, part in enumerate(_parts(q, construct), 1):
+        if construct == "matching" and part.get("rationale"):
             lines.append(f"// rationale row {n}: {_comment(part['rationale'])}")
         lines += [f"// cite {scope} {n}: {c['passage']} | {_comment(c['quote'])}" for c in part.get("citations", [])]
 
     title = f"::{_escape(q['id'])}::" if q.get("id") else ""
     general = f"####{_part(q['explanation'])}" if q.get("explanation") else ""
-    answers = _block(q)
-    if kind == "cloze":
+    answers = _block(q, construct)
+    if construct == "missing word":
         before, after = q["template"].split("{1}")
         lines.append(f"{title}{_part(before)}{{{' '.join(answers)}{general}}}{_escape(after)}")
-    elif kind == "true_false":
+    elif construct == "true-false":
         lines.append(f"{title}{_part(q.get('stem', ''))} {{{answers[0]}{general}}}")
     else:
         lines.append(f"{title}{_part(q.get('stem', ''))} {{")

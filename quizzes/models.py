@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import random
-import re
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,8 +18,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import Card, Rating, Scheduler
 
-BLANK = re.compile(r"\{(\d+)\}")
-PHRASE = re.compile(r"\[\[(.+?)\]\]")
+from quizzes.kinds import DEFAULT_KIND, KINDS, kind_of
+from quizzes.kinds.base import AnswerError, FeedbackPart  # noqa: F401 (AnswerError: what parse_answer raises)
+from quizzes.kinds.base import Kind as ItemKind
 
 
 class Audience(models.TextChoices):
@@ -187,48 +186,6 @@ def citation_rows() -> models.QuerySet:
     return Citation.objects.select_related("passage__source").order_by("position")
 
 
-class AnswerError(ValueError):
-    """An answer that cannot be scored; the message is shown to the learner.
-
-    `missing` holds the page keys of the rows, items or blanks left without an answer, so the form can mark
-    each one beside the message (a partial answer is kept, and what is missing is named).
-    """
-
-    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.missing = missing
-
-
-def _named(texts: list[str], quote: bool = True) -> str:
-    """“a”, “a” and “b”, “a”, “b” and “c”: the parts a message names."""
-    quoted = [f"“{t}”" if quote else t for t in texts]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _still_missing(texts: list[str], part: str, lacks: str) -> str:
-    """Names one or two missing parts; more are counted, since each is marked on the form beside it."""
-    if len(texts) <= 2:
-        return f"{_named(texts)} {'has' if len(texts) == 1 else 'have'} {lacks} yet."
-    return f"{len(texts)} {part}s have {lacks} yet; each is marked “{lacks.capitalize()} yet”."
-
-
-@dataclass
-class FeedbackPart:
-    """One line of feedback: an option, row, item, blank choice or phrase."""
-
-    text: str
-    rationale: str
-    chosen: bool = False
-    correct: bool = False
-    given: str = ""  # what the learner put (matrix column, ordering place)
-    expected: str = ""  # what is right
-    citations: list = field(default_factory=list)
-
-    @property
-    def right(self) -> bool:
-        return self.given == self.expected if self.expected else self.chosen == self.correct
-
-
 class AnswerKeys:
     """The names one attempt's page gives a question's answer parts, instead of database ids.
 
@@ -249,27 +206,9 @@ class AnswerKeys:
         return self(f"column-{index}")
 
 
-@dataclass
-class ShownPart:
-    """An answer part as one attempt shows it: its opaque key, its text and what the learner gave."""
-
-    key: str
-    text: str
-    chosen: bool = False  # ticked, picked or selected
-    place: int | None = None  # ordering: the place the learner gave it
-    column: str = ""  # matrix: the key of the column the learner chose
-
-
 class Question(models.Model):
-    class Kind(models.TextChoices):
-        SINGLE = "single", "Single best answer"
-        MULTIPLE = "multiple", "Select all that apply"
-        TRUE_FALSE = "true_false", "True or false"
-        MATRIX = "matrix", "Matrix"
-        ORDERING = "ordering", "Ordering"
-        CLOZE = "cloze", "Drop-down cloze"
-        HIGHLIGHT = "highlight", "Highlight"
-        SHORT = "short", "Short answer"
+    # The kinds and their labels come from the registry (quizzes/kinds/), in its order.
+    Kind = models.TextChoices("Kind", [(name.upper(), (name, kind.label)) for name, kind in KINDS.items()])
 
     class Status(models.TextChoices):
         DRAFT = "draft"
@@ -283,7 +222,7 @@ class Question(models.Model):
 
     key = models.SlugField("id", max_length=120, unique=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=DEFAULT_KIND)
     stem = models.TextField()
     explanation = models.TextField(help_text="Clinical voice, for students.")
     plain_explanation = models.TextField(help_text="Plain language, grade 8 or below, for patients.")
@@ -313,348 +252,46 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.key
 
-    # -- what the learner sees -------------------------------------------------
+    # -- what the kind decides (quizzes/kinds/) ------------------------------------
+
+    @property
+    def kind_obj(self) -> ItemKind:
+        """This question as its kind: how it is shown, answered, scored and explained."""
+        return kind_of(self.kind)(self)
 
     def options_for(self, seed: int) -> list[Option]:
         """The options in the order one attempt shows them, stable within it."""
-        options = list(self.options.all())
-        if self.kind == self.Kind.TRUE_FALSE:
-            return sorted(options, key=lambda o: o.text != "True")
-        if self.kind in (self.Kind.HIGHLIGHT, self.Kind.CLOZE):
-            return options  # phrases stand in their text; cloze choices shuffle per blank below
-        rng = random.Random(f"{seed}-{self.pk}")
-        shuffled = options[:]
-        rng.shuffle(shuffled)
-        if self.kind == self.Kind.ORDERING and shuffled == options and len(options) > 1:
-            shuffled = shuffled[1:] + shuffled[:1]  # never show the answer as the starting order
-        return shuffled
-
-    def cloze_segments(self, seed: int) -> list[tuple[str, object]]:
-        """The cloze template split into ("text", str) and ("blank", (n, choices))."""
-        rng = random.Random(f"{seed}-{self.pk}")
-        by_blank: dict[int, list[Option]] = {}
-        for option in self.options.all():
-            by_blank.setdefault(option.blank or 0, []).append(option)
-        segments: list[tuple[str, object]] = []
-        for i, piece in enumerate(BLANK.split(self.template)):
-            if i % 2 == 0:
-                if piece:
-                    segments.append(("text", piece))
-            else:
-                choices = by_blank.get(int(piece), [])[:]
-                rng.shuffle(choices)
-                segments.append(("blank", (int(piece), choices)))
-        return segments
-
-    def highlight_segments(self) -> list[tuple[str, object]]:
-        """The highlight template split into ("text", str) and ("phrase", Option)."""
-        phrases = iter(self.options.all())
-        segments: list[tuple[str, object]] = []
-        for i, piece in enumerate(PHRASE.split(self.template)):
-            if i % 2 == 0:
-                if piece:
-                    segments.append(("text", piece))
-            else:
-                segments.append(("phrase", next(phrases)))
-        return segments
-
-    def answered_text(self, answer: dict) -> list[tuple[str, object]]:
-        """A cloze or highlight text as the learner saw it, with their answer and the right one in place.
-
-        ("text", str) pieces, ("blank", {"given", "expected", "right"}) for cloze blanks and ("phrase", {"text",
-        "chosen", "correct"}) for highlight phrases; no authoring markup ({1}, [[...]]) is left.
-        """
-        if self.kind == self.Kind.HIGHLIGHT:
-            chosen = set(answer.get("options", []))
-            return [
-                (kind, {"text": v.text, "chosen": v.pk in chosen, "correct": v.is_correct} if kind == "phrase" else v)
-                for kind, v in self.highlight_segments()
-            ]
-        if self.kind == self.Kind.CLOZE:
-            given = answer.get("blanks", {})
-            pieces: list[tuple[str, object]] = []
-            for kind, value in self.cloze_segments(0):
-                if kind == "text":
-                    pieces.append(("text", value))
-                    continue
-                n, choices = value
-                picked = next((c for c in choices if c.pk == given.get(str(n))), None)
-                expected = next((c for c in choices if c.is_correct), None)
-                pieces.append(
-                    (
-                        "blank",
-                        {
-                            "n": n,
-                            "given": picked.text if picked else "",
-                            "expected": expected.text if expected else "",
-                            "right": picked is not None and picked.is_correct,
-                        },
-                    )
-                )
-            return pieces
-        return []
+        return self.kind_obj.shown_parts(seed)
 
     def form_parts(
         self, seed: int, keys: AnswerKeys, answer: dict | None = None, posted: Mapping | None = None
     ) -> dict:
-        """What the answer form shows for one attempt: parts under opaque keys, filled in.
+        """What the answer form shows for one attempt: parts under opaque keys, filled in (Kind.form_parts)."""
+        return self.kind_obj.form_parts(seed, keys, answer, posted)
 
-        The form is filled with a saved `answer`, or with what was `posted` when
-        an answer was refused, so that a partial answer is never thrown away.
-        Returns {"options": [ShownPart] in the attempt's order, "columns": [(key, label)],
-        "segments": the cloze or highlight text with ShownParts in place}.
-        """
-        answer = answer or {}
-        column_keys = {label: keys.column(i) for i, label in enumerate(self.columns or [])}
-        if posted is not None:
-            getlist = getattr(posted, "getlist", lambda k: [posted[k]] if k in posted else [])
-            blanks = {o.blank for o in self.options.all() if o.blank}
-            chosen = set(getlist("option")) | {posted.get(f"blank-{n}") for n in blanks}
-            places = {str(n): n for n in range(1, len(self.options.all()) + 1)}
-
-            def given(option: Option, key: str) -> dict:
-                column = posted.get(f"row-{key}", "")
-                return {
-                    "chosen": key in chosen,
-                    "place": places.get(posted.get(f"place-{key}", "")),
-                    "column": column if column in column_keys.values() else "",
-                }
-
-        else:
-            picked = {answer.get("option"), *answer.get("options", []), *answer.get("blanks", {}).values()}
-            order, rows = answer.get("order", []), answer.get("rows", {})
-
-            def given(option: Option, key: str) -> dict:
-                return {
-                    "chosen": option.pk in picked,
-                    "place": order.index(option.pk) + 1 if option.pk in order else None,
-                    "column": column_keys.get(rows.get(str(option.pk)), ""),
-                }
-
-        def shown(option: Option) -> ShownPart:
-            key = keys(option.pk)
-            return ShownPart(key=key, text=option.text, **given(option, key))
-
-        parts = {
-            "options": [shown(o) for o in self.options_for(seed)],
-            "columns": [(key, label) for label, key in column_keys.items()],
-        }
-        if self.kind == self.Kind.CLOZE:
-            parts["segments"] = [
-                (kind, (value[0], [shown(o) for o in value[1]]) if kind == "blank" else value)
-                for kind, value in self.cloze_segments(seed)
-            ]
-        elif self.kind == self.Kind.HIGHLIGHT:
-            parts["segments"] = [
-                (kind, shown(value) if kind == "phrase" else value) for kind, value in self.highlight_segments()
-            ]
-        return parts
-
-    # -- answering and scoring -------------------------------------------------
+    def answered_text(self, answer: dict) -> list[tuple[str, object]]:
+        """A cloze or highlight text as the learner saw it, with their answer and the right one in place."""
+        return self.kind_obj.answered_text(answer)
 
     def parse_answer(self, data: Mapping, keys: AnswerKeys) -> dict:
-        """Turn posted form data into an answer, or raise AnswerError saying why not.
-
-        The form names parts by the attempt's opaque keys; only this question's
-        own keys are accepted, so a forged value can never be scored against
-        another question. The answer refers to option ids, as stored.
-        """
-        options = {keys(o.pk): o for o in self.options.all()}
-        getlist = getattr(data, "getlist", lambda k: [data[k]] if k in data else [])
-        kind = self.kind
-        if kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
-            values = getlist("option")
-            if not values or not values[0]:
-                raise AnswerError("Choose an answer before you submit.")
-            if len(values) > 1 or values[0] not in options:
-                raise AnswerError("That answer is not one of this question's options.")
-            return {"option": options[values[0]].pk}
-        if kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
-            values = getlist("option")
-            if not values:
-                noun = "phrase" if kind == self.Kind.HIGHLIGHT else "answer"
-                raise AnswerError(f"Select at least one {noun} before you submit.")
-            if any(v not in options for v in values):
-                raise AnswerError("That answer is not one of this question's options.")
-            return {"options": sorted({options[v].pk for v in values})}
-        if kind == self.Kind.MATRIX:
-            columns = {keys.column(i): label for i, label in enumerate(self.columns)}
-            rows, missing = {}, {}
-            for key, row in options.items():
-                value = (getlist(f"row-{key}") or [""])[0]
-                if value == "":
-                    missing[key] = row.text
-                elif value not in columns:
-                    raise AnswerError("That answer is not one of this question's columns.")
-                else:
-                    rows[str(row.pk)] = columns[value]
-            if missing:
-                raise AnswerError(
-                    "Choose an answer in every row before you submit: "
-                    + _still_missing(list(missing.values()), "row", "no answer"),
-                    missing=tuple(missing),
-                )
-            return {"rows": rows}
-        if kind == self.Kind.ORDERING:
-            places, missing = {}, {}
-            allowed = {str(n): n for n in range(1, len(options) + 1)}  # exact ASCII digits only
-            for key, item in options.items():
-                value = (getlist(f"place-{key}") or [""])[0]
-                if value not in allowed:
-                    missing[key] = item.text
-                else:
-                    places[item.pk] = allowed[value]
-            if missing:
-                raise AnswerError(
-                    f"Give every item a place from 1 to {len(options)}: "
-                    + _still_missing(list(missing.values()), "item", "no place"),
-                    missing=tuple(missing),
-                )
-            if sorted(places.values()) != list(range(1, len(options) + 1)):
-                raise AnswerError("Give each place to one item only.")
-            return {"order": [pk for pk, _ in sorted(places.items(), key=lambda kv: kv[1])]}
-        if kind == self.Kind.SHORT:
-            text = " ".join((getlist("text") or [""])[0].split())
-            if not text:
-                raise AnswerError("Type your answer before you submit.")
-            if len(text) > 200:
-                raise AnswerError("Keep your answer under 200 characters.")
-            return {"text": text}
-        if kind == self.Kind.CLOZE:
-            blanks, missing = {}, []
-            for number in sorted({o.blank for o in options.values()}):
-                value = (getlist(f"blank-{number}") or [""])[0]
-                if not value:
-                    missing.append(number)
-                elif value not in options or options[value].blank != number:
-                    raise AnswerError("That answer is not one of this blank's choices.")
-                else:
-                    blanks[str(number)] = options[value].pk
-            if missing:
-                which = _named([str(n) for n in missing], quote=False)
-                empty = f"blank {which} is empty" if len(missing) == 1 else f"blanks {which} are empty"
-                raise AnswerError(
-                    f"Fill in every blank before you submit: {empty}.", missing=tuple(str(n) for n in missing)
-                )
-            return {"blanks": blanks}
-        raise AnswerError("This question cannot be answered.")
+        """Turn posted form data into an answer, or raise AnswerError saying why not."""
+        return self.kind_obj.parse(data, keys)
 
     def score(self, answer: dict) -> float:
         """Partial credit between 0 and 1; the rules are in fixtures/bank/README.md."""
-        options = list(self.options.all())
-        kind = self.kind
-        if kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
-            return 1.0 if any(o.pk == answer.get("option") and o.is_correct for o in options) else 0.0
-        if kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
-            correct = {o.pk for o in options if o.is_correct}
-            picked = set(answer.get("options", []))
-            raw = len(picked & correct) - len(picked - correct)
-            return max(0, raw) / len(correct) if correct else 0.0
-        if kind == self.Kind.MATRIX:
-            rows = answer.get("rows", {})
-            return sum(rows.get(str(o.pk)) == o.answer for o in options) / len(options) if options else 0.0
-        if kind == self.Kind.ORDERING:
-            right = [o.pk for o in sorted(options, key=lambda o: o.position)]
-            given = answer.get("order", [])
-            return sum(a == b for a, b in zip(given, right, strict=False)) / len(right) if right else 0.0
-        if kind == self.Kind.SHORT:
-            given = answer.get("text", "").casefold()
-            return 1.0 if any(o.is_correct and " ".join(o.text.split()).casefold() == given for o in options) else 0.0
-        if kind == self.Kind.CLOZE:
-            correct = {str(o.blank): o.pk for o in options if o.is_correct}
-            given = answer.get("blanks", {})
-            return sum(given.get(n) == pk for n, pk in correct.items()) / len(correct) if correct else 0.0
-        return 0.0
+        return self.kind_obj.score(answer)
 
     def feedback(self, answer: dict) -> list[FeedbackPart]:
         """What the learner gave against what is right, part by part, with rationales."""
-        options = list(self.options.all())
-        cites = _citations_by_option(self)
-        kind = self.kind
-        if kind == self.Kind.MATRIX:
-            rows = answer.get("rows", {})
-            return [
-                FeedbackPart(
-                    o.text, o.rationale, given=rows.get(str(o.pk), ""), expected=o.answer, citations=cites.get(o.pk, [])
-                )
-                for o in options
-            ]
-        if kind == self.Kind.ORDERING:
-            order = answer.get("order", [])
-            return [
-                FeedbackPart(
-                    o.text,
-                    o.rationale,
-                    given=str(order.index(o.pk) + 1) if o.pk in order else "",
-                    expected=str(o.position),
-                    citations=cites.get(o.pk, []),
-                )
-                for o in sorted(options, key=lambda o: o.position)
-            ]
-        if kind == self.Kind.SHORT:
-            given = answer.get("text", "")
-            right = self.score(answer) == 1.0
-            return [FeedbackPart("Your answer: " + (given or "none"), "", chosen=True, correct=right)] + [
-                FeedbackPart(o.text, o.rationale, chosen=False, correct=True, citations=cites.get(o.pk, []))
-                for o in options
-            ]
-        if kind == self.Kind.CLOZE:
-            chosen = set(answer.get("blanks", {}).values())
-        elif kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
-            chosen = {answer.get("option")}
-        else:
-            chosen = set(answer.get("options", []))
-        return [
-            FeedbackPart(
-                o.text, o.rationale, chosen=o.pk in chosen, correct=o.is_correct, citations=cites.get(o.pk, [])
-            )
-            for o in options
-        ]
+        return self.kind_obj.feedback(answer)
 
     def describe_answer(self, answer: dict) -> str:
         """What the learner gave, in words (for instructors' pages), the way the review shows it."""
-        options = {o.pk: o for o in self.options.all()}
-
-        def text(pk) -> str:
-            option = options.get(pk)
-            return option.text if option else "(an option since removed)"
-
-        kind = self.kind
-        if kind == self.Kind.SHORT:
-            given = answer.get("text", "")
-        elif kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
-            given = text(answer["option"]) if answer.get("option") is not None else ""
-        elif kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
-            given = "; ".join(text(pk) for pk in answer.get("options", []))
-        elif kind == self.Kind.MATRIX:
-            rows = answer.get("rows", {})
-            given = "; ".join(f"{o.text}: {rows[str(o.pk)]}" for o in options.values() if str(o.pk) in rows)
-        elif kind == self.Kind.ORDERING:
-            given = "; ".join(f"{n}. {text(pk)}" for n, pk in enumerate(answer.get("order", []), start=1))
-        elif kind == self.Kind.CLOZE:
-            blanks = answer.get("blanks", {})
-            given = "; ".join(f"blank {n}: {text(blanks[n])}" for n in sorted(blanks, key=int))
-        else:
-            given = ""
-        return given or "No answer"
+        return self.kind_obj.summary(answer) or "No answer"
 
     def correct_answer(self) -> dict:
         """The answer that scores 1, in the shape parse_answer returns (for previews and tests)."""
-        options = list(self.options.all())
-        right = [o for o in options if o.is_correct]
-        if self.kind in (self.Kind.SINGLE, self.Kind.TRUE_FALSE):
-            return {"option": right[0].pk} if right else {}
-        if self.kind in (self.Kind.MULTIPLE, self.Kind.HIGHLIGHT):
-            return {"options": sorted(o.pk for o in right)}
-        if self.kind == self.Kind.MATRIX:
-            return {"rows": {str(o.pk): o.answer for o in options}}
-        if self.kind == self.Kind.ORDERING:
-            return {"order": [o.pk for o in sorted(options, key=lambda o: o.position)]}
-        if self.kind == self.Kind.CLOZE:
-            return {"blanks": {str(o.blank): o.pk for o in right}}
-        if self.kind == self.Kind.SHORT:
-            return {"text": right[0].text} if right else {}
-        return {}
+        return self.kind_obj.correct()
 
     def snapshot(self) -> dict:
         """Everything a learner was shown and scored against, with the option ids answers refer to."""
@@ -719,16 +356,7 @@ class Question(models.Model):
         return question
 
     def clean(self) -> None:
-        if self.kind == self.Kind.MATRIX and len(self.columns or []) < 2:
-            raise ValidationError({"columns": "A matrix question needs at least two columns."})
-
-
-def _citations_by_option(question: Question) -> dict[int, list[Citation]]:
-    by_option: dict[int, list[Citation]] = {}
-    for cite in question.citations.all():
-        if cite.option_id:
-            by_option.setdefault(cite.option_id, []).append(cite)
-    return by_option
+        self.kind_obj.clean()
 
 
 class Option(models.Model):
@@ -977,18 +605,7 @@ class Attempt(models.Model):
 
     def form_data(self, question: Question, answer: dict) -> dict:
         """The form fields a learner would post for `answer` on this attempt's page (the inverse of parsing)."""
-        keys = self.keys_for(question)
-        if "option" in answer:
-            return {"option": keys(answer["option"])}
-        if "options" in answer:
-            return {"option": [keys(pk) for pk in answer["options"]]}
-        if "rows" in answer:
-            return {f"row-{keys(int(pk))}": keys.column(question.columns.index(c)) for pk, c in answer["rows"].items()}
-        if "order" in answer:
-            return {f"place-{keys(pk)}": str(n) for n, pk in enumerate(answer["order"], start=1)}
-        if "blanks" in answer:
-            return {f"blank-{n}": keys(pk) for n, pk in answer["blanks"].items()}
-        return dict(answer)  # short answers post their text as it is
+        return question.kind_obj.form_data(self.keys_for(question), answer)
 
     def record_answer(self, question: Question, answer: dict, now=None) -> tuple[Response, bool]:
         """Save one answer in one transaction; a repeat returns the saved response.

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quizzes import flaws
 from quizzes.exchange import export_question
 from quizzes.forms import AccommodationForm, AssignmentForm, CohortForm, positive_int
+from quizzes.kinds import KINDS
 from quizzes.models import (
     AnswerKeys,
     Assignment,
@@ -332,10 +333,13 @@ def item_statistics(questions, learners=None) -> list[dict]:
         for r in firsts.values("question").annotate(n=Count("id"), facility=Avg("score"), time=Avg("seconds"))
     }
     picks: dict[int, dict[str, int]] = {}
-    single = firsts.filter(question__kind__in=["single", "true_false"]).annotate(opt=KT("answer__option"))
+    # How often each option was picked, for the kinds whose answers are picks of options (Kind.picked_key).
+    one_pick = [name for name, kind in KINDS.items() if kind.picked_key == "option"]
+    several = [name for name, kind in KINDS.items() if kind.picked_key == "options"]
+    single = firsts.filter(question__kind__in=one_pick).annotate(opt=KT("answer__option"))
     for r in single.values("question", "opt").annotate(n=Count("id")):
         picks.setdefault(r["question"], {})[str(r["opt"])] = r["n"]
-    for qid, answer in firsts.filter(question__kind__in=["multiple", "highlight"]).values_list("question", "answer"):
+    for qid, answer in firsts.filter(question__kind__in=several).values_list("question", "answer"):
         for option in answer.get("options", []):
             picks.setdefault(qid, {})[str(option)] = picks.get(qid, {}).get(str(option), 0) + 1
 
@@ -365,7 +369,7 @@ def item_statistics(questions, learners=None) -> list[dict]:
                 "facility": facility,
                 "discrimination": discrimination,
                 "time": s["time"] if s else None,
-                "options": options if question.kind in ("single", "true_false", "multiple", "highlight") else [],
+                "options": options if question.kind_obj.picked_key else [],
                 "flags": reasons,
             }
         )
