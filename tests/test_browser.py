@@ -13,7 +13,7 @@ from quizzes.models import Attempt, Question, Response
 from tests.pages import SITE_TITLE, assert_whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-KINDS = ("single", "true_false", "multiple", "matrix", "ordering", "cloze", "highlight")
+KINDS = ("single", "true_false", "multiple", "matrix", "ordering", "cloze", "highlight", "bowtie")
 
 
 def fill_answer(page: Page) -> None:
@@ -30,6 +30,12 @@ def fill_answer(page: Page) -> None:
             select.select_option(index=1)
     elif form.locator("p.highlight-text").count():
         form.locator("label.phrase").first.click()
+    elif form.locator(".bowtie").count():
+        for group in form.locator("fieldset.bowtie-group").all():
+            inputs = group.locator("input")
+            picks = 1 if inputs.first.get_attribute("type") == "radio" else 2
+            for i in range(picks):
+                inputs.nth(i).check()
     else:
         form.locator("input[name=option]").first.check()
 
@@ -123,6 +129,11 @@ def test_every_kind_by_keyboard_alone(live_server, page: Page, bank):
             for select in form.locator("select").all():
                 select.focus()
                 page.keyboard.press("ArrowDown")
+        elif kind == "bowtie":
+            for name, picks in (("action", 2), ("condition", 1), ("parameter", 2)):
+                for box in form.locator(f"input[name={name}]").all()[:picks]:
+                    box.focus()
+                    page.keyboard.press("Space")
         else:
             form.locator("input[name=option]").first.focus()
             page.keyboard.press("Space")

@@ -21,7 +21,7 @@ def test_export_has_the_documented_shape(bank, capsys):
     assert {"id", "heading", "text"} <= set(source["passages"][0])
     assert {t["slug"] for t in data["topics"]} >= {"bone-basics", "spread"}
     kinds = {q["kind"] for q in data["questions"]}
-    assert kinds == {"single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight"}
+    assert kinds == {"single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight", "bowtie"}
     for q in data["questions"]:
         assert {"id", "topic", "kind", "audience", "difficulty", "stem", "explanation", "plain_explanation"} <= set(q)
         assert q["citations"]

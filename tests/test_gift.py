@@ -10,7 +10,7 @@ from quizzes.bank import read_bank_files
 from quizzes.gift import GIFT_KINDS, parse_gift, write_gift
 
 DATA = Path(__file__).parent / "data"
-NOT_GIFT = ("ordering", "highlight")
+NOT_GIFT = ("ordering", "highlight", "bowtie")
 
 
 def _parsed(name: str) -> dict[str, dict]:

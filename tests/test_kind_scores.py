@@ -78,6 +78,16 @@ def answers(question: Question) -> dict[str, object]:
             "the right choices": right,
             "blank 1 wrong": [right[0] % len(blanks[0]) + 1, *right[1:]],
         }
+    if kind == "bowtie":
+        actions, conditions, parameters = _blanks(question)  # Option.blank 1, 2, 3
+        right = [[i for i, o in enumerate(group, 1) if o.is_correct] for group in (actions, conditions, parameters)]
+        wrong = [[i for i, o in enumerate(group, 1) if not o.is_correct] for group in (actions, conditions, parameters)]
+        return {
+            "the right ones": right,
+            "a wrong condition": [right[0], wrong[1][:1], right[2]],
+            "one wrong action": [[right[0][0], wrong[0][0]], right[1], right[2]],
+            "every wrong one": [wrong[0][:2], wrong[1][:1], wrong[2][:2]],
+        }
     if kind == "short":
         return {"accepted 1": "Osteoblasts", "other case and spaces": "BONE-FORMING CELLS", "wrong": "Osteoclasts"}
     raise AssertionError(f"no answers written for {kind}")
@@ -102,6 +112,10 @@ def stored(question: Question, given) -> dict:
         return {"rows": {str(o.pk): question.columns[c - 1] for o, c in zip(options, given, strict=True)}}
     if kind == "ordering":
         return {"order": [options[i - 1].pk for i in given]}
+    if kind == "bowtie":
+        actions, conditions, parameters = _blanks(question)
+        return {"actions": sorted(actions[i - 1].pk for i in given[0]), "condition": conditions[given[1][0] - 1].pk,
+                "parameters": sorted(parameters[i - 1].pk for i in given[2])}  # fmt: skip
     if kind == "cloze":
         picks = zip(_blanks(question), given, strict=True)
         return {"blanks": {str(n): choices[c - 1].pk for n, (choices, c) in enumerate(picks, start=1)}}
@@ -111,6 +125,10 @@ def stored(question: Question, given) -> dict:
 def described(question: Question, answer: dict):
     """An answer in stored shape (the right answer the app gives) back in the bank's terms."""
     place = {o.pk: i for i, o in enumerate(question.options.all(), 1)}
+    if "condition" in answer:  # a bow-tie: places within each group
+        within = {o.pk: i for group in _blanks(question) for i, o in enumerate(group, 1)}
+        return [sorted(within[pk] for pk in answer["actions"]), [within[answer["condition"]]],
+                sorted(within[pk] for pk in answer["parameters"])]  # fmt: skip
     if "option" in answer:
         return place[answer["option"]]
     if "options" in answer:

@@ -86,7 +86,17 @@ def test_the_scan_catches_a_template_branch(line):
 
 
 def test_the_registry_names_every_kind_once_with_its_module():
-    assert list(KINDS) == ["single", "multiple", "true_false", "matrix", "ordering", "cloze", "highlight", "short"]
+    assert list(KINDS) == [
+        "single",
+        "multiple",
+        "true_false",
+        "matrix",
+        "ordering",
+        "cloze",
+        "highlight",
+        "short",
+        "bowtie",
+    ]
     for name, kind in KINDS.items():
         assert kind.name == name and issubclass(kind, Kind)
         assert kind.__module__ == f"quizzes.kinds.{name}"
@@ -114,5 +124,5 @@ def test_the_kinds_with_a_text_show_it_answered(name):
 
 
 def test_the_kinds_gift_cannot_say_say_so():
-    assert {name for name, kind in KINDS.items() if kind.gift is None} == {"ordering", "highlight"}
+    assert {name for name, kind in KINDS.items() if kind.gift is None} == {"ordering", "highlight", "bowtie"}
     assert len({kind.gift for kind in KINDS.values() if kind.gift}) == 6

@@ -6,6 +6,7 @@ first migration also needs a migration for the new choice of Question.kind.
 """
 
 from quizzes.kinds.base import AnswerError, FeedbackPart, Kind, ShownPart
+from quizzes.kinds.bowtie import Bowtie
 from quizzes.kinds.cloze import Cloze
 from quizzes.kinds.highlight import Highlight
 from quizzes.kinds.matrix import Matrix
@@ -16,7 +17,7 @@ from quizzes.kinds.single import Single
 from quizzes.kinds.true_false import TrueFalse
 
 KINDS: dict[str, type[Kind]] = {
-    kind.name: kind for kind in (Single, Multiple, TrueFalse, Matrix, Ordering, Cloze, Highlight, Short)
+    kind.name: kind for kind in (Single, Multiple, TrueFalse, Matrix, Ordering, Cloze, Highlight, Short, Bowtie)
 }
 DEFAULT_KIND = Single.name
 
