@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quizzes import flaws
 from quizzes.exchange import export_question
 from quizzes.forms import AccommodationForm, AssignmentForm, CohortForm, positive_int
-from quizzes.kinds import KINDS
+from quizzes.kinds import KINDS, kind_of
 from quizzes.models import (
     AnswerKeys,
     Assignment,
@@ -335,12 +335,14 @@ def item_statistics(questions, learners=None) -> list[dict]:
     picks: dict[int, dict[str, int]] = {}
     # How often each option was picked, for the kinds whose answers are picks of options (Kind.picked_key).
     one_pick = [name for name, kind in KINDS.items() if kind.picked_key == "option"]
-    several = [name for name, kind in KINDS.items() if kind.picked_key == "options"]
+    several = [name for name, kind in KINDS.items() if kind.picked_key not in ("", "option")]
     single = firsts.filter(question__kind__in=one_pick).annotate(opt=KT("answer__option"))
     for r in single.values("question", "opt").annotate(n=Count("id")):
         picks.setdefault(r["question"], {})[str(r["opt"])] = r["n"]
-    for qid, answer in firsts.filter(question__kind__in=several).values_list("question", "answer"):
-        for option in answer.get("options", []):
+    for qid, kind, answer in firsts.filter(question__kind__in=several).values_list(
+        "question", "question__kind", "answer"
+    ):
+        for option in kind_of(kind).picks_of(answer):
             picks.setdefault(qid, {})[str(option)] = picks.get(qid, {}).get(str(option), 0) + 1
 
     stats = []

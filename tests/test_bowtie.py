@@ -118,3 +118,51 @@ def test_a_bowtie_with_a_group_left_or_overfilled_is_refused_and_keeps_what_was_
         assert re.search(rf'value="{key}" id="action-{key}" checked', page)
     assert page.count("bowtie-group bowtie-") == 3 and page.count(" is-missing") == 3
     assert Response.objects.count() == 0
+
+
+def test_item_statistics_count_how_often_each_element_was_picked(bowtie):
+    from quizzes.models import Response
+    from quizzes.teaching import item_statistics
+    from tests.factories import UserFactory
+
+    given = [
+        answer(bowtie, ACTIONS[:2], CONDITIONS[0], PARAMETERS[:2]),
+        answer(bowtie, ACTIONS[1:3], CONDITIONS[1], PARAMETERS[:2]),
+        answer(bowtie, ACTIONS[:2], CONDITIONS[0], PARAMETERS[2:4]),
+    ]
+    for picked in given:
+        attempt = AttemptFactory(user=UserFactory(), question_ids=[bowtie.pk])
+        Response.objects.create(attempt=attempt, question=bowtie, answer=picked, score=bowtie.score(picked))
+    (stats,) = item_statistics([bowtie])
+    picks = {o.text: o.picked for o in stats["options"]}
+    assert picks[ACTIONS[0]] == 2 and picks[ACTIONS[1]] == 3 and picks[ACTIONS[2]] == 1
+    assert picks[CONDITIONS[0]] == 2 and picks[CONDITIONS[1]] == 1 and picks[CONDITIONS[3]] == 0
+    assert picks[PARAMETERS[0]] == 2 and picks[PARAMETERS[3]] == 1
+    assert stats["facility"] == pytest.approx((1.0 + 0.6 + 0.6) / 3)
+
+
+def test_an_instructor_edits_a_bowtie_in_the_admin_and_a_broken_group_is_refused(client, bank):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from quizzes.models import Question
+    from tests.test_admin import form_fields
+
+    call_command("seed_demo")
+    client.force_login(User.objects.get(username="instructor"))
+    question = Question.objects.filter(kind="bowtie").order_by("key").first()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    page = client.get(url).content.decode()
+    import re as _re
+
+    screen = _re.sub(r"\s+", " ", _re.sub("<[^>]+>", " ", page[page.index("Item-writing flaws") :]))[:1500]
+    assert "Bow-tie element" in page, _re.findall(r"<h3>.{0,80}", page)[:3]
+    assert "Error: " not in screen, screen  # it keeps every rule (an accepted hit shows as a warning)
+    data = form_fields(page)
+    data.pop("_saveasnew", None)
+    assert client.post(url, data).status_code == 302  # saved unchanged
+    wrong = next(k for k, v in data.items() if k.endswith("-blank") and v == "2")  # a condition...
+    data[wrong] = "1"  # ...moved to the actions: six actions, three conditions
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "A bow-tie needs 5 actions, 2 of them right" in response.content.decode()

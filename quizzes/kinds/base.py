@@ -203,6 +203,13 @@ class Kind:
         """The option ids the answer chose, for feedback."""
         return set(answer.get("options", []))
 
+    @classmethod
+    def picks_of(cls, answer: dict) -> list:
+        """The option ids a stored answer picked, which item statistics count (for kinds with a picked_key)."""
+        if cls.picked_key == "option":
+            return [answer["option"]] if answer.get("option") is not None else []
+        return list(answer.get(cls.picked_key, []))
+
     def feedback(self, answer: dict) -> list[FeedbackPart]:
         """What the learner gave against what is right, part by part, with rationales."""
         chosen = self.picked(answer)

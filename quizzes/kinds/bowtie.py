@@ -85,6 +85,7 @@ class Bowtie(Kind):
     part_fields = ("position", "blank", "is_correct")
     parts_key = "conditions"
     part_keys = ("text", "correct", "rationale")
+    picked_key = "elements"  # item statistics count how often each element was picked (picks_of)
     flaw_rules = (
         ("bowtie-longest-key", "The right condition is clearly the longest; make the conditions alike in length.",
          "refused", longest_condition),
@@ -163,7 +164,11 @@ class Bowtie(Kind):
         return len(self.picked(answer) & right) / len(right)
 
     def picked(self, answer: dict) -> set:
-        return {answer.get("condition"), *answer.get("actions", []), *answer.get("parameters", [])} - {None}
+        return set(self.picks_of(answer))
+
+    @classmethod
+    def picks_of(cls, answer: dict) -> list:
+        return [pk for pk in (answer.get("condition"), *answer.get("actions", []), *answer.get("parameters", [])) if pk]
 
     def feedback(self, answer: dict) -> list[FeedbackPart]:
         chosen = self.picked(answer)
