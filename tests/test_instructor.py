@@ -252,7 +252,7 @@ def test_json_round_trip_into_an_empty_database(bank, tmp_path, capsys):
     path = tmp_path / "bank.json"
     path.write_text(exported)
     call_command("import_bank", "--format", "json", str(path))
-    assert "Imported 172 questions." in capsys.readouterr().out
+    assert f"Imported {len(before)} questions." in capsys.readouterr().out and len(before) >= 172
     call_command("export_bank", "--format", "json")
     assert json.loads(capsys.readouterr().out)["questions"] == before
 
@@ -607,7 +607,13 @@ def test_gift_export_prints_moodle_gift_and_names_what_it_left_out(bank, capsys)
     call_command("export_bank", "--format", "gift")
     captured = capsys.readouterr()
     assert "$CATEGORY: $course$/top/bone-basics" in captured.out and "::bone-basics-" in captured.out
-    assert "GIFT cannot hold 35 question(s)" in captured.err
+    # Orderings, highlights, bow-ties and cloze with more than one blank: GIFT has no construct for them.
+    left_out = [
+        q
+        for q in Question.objects.all()
+        if q.kind_obj.gift is None or len(set(q.options.values_list("blank", flat=True)) - {None}) > 1
+    ]
+    assert len(left_out) == 43 and f"GIFT cannot hold {len(left_out)} question(s)" in captured.err
 
 
 def test_gift_export_and_reimport_round_trips_through_the_database(bank, tmp_path, capsys):

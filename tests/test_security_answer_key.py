@@ -17,6 +17,10 @@ KEY = r"k[0-9a-f]{15}"
 
 def smallest_answer(html: str) -> dict:
     """What a test-wise learner posts: the smallest value of every input group on the page."""
+    if conditions := re.findall(rf'name="condition" value="({KEY})"', html):  # a bow-tie: the smallest of each group
+        actions = sorted(re.findall(rf'name="action" value="({KEY})"', html))[:2]
+        parameters = sorted(re.findall(rf'name="parameter" value="({KEY})"', html))[:2]
+        return {"condition": min(conditions), "action": actions, "parameter": parameters}
     if options := re.findall(rf'name="option" value="({KEY})"', html):
         return {"option": min(options)}
     if rows := re.findall(rf'name="(row-{KEY})" value="({KEY})"', html):
@@ -35,6 +39,8 @@ def chance(question: Question) -> float:
     options = list(question.options.all())
     if question.kind == "matrix":
         return 1 / len(question.columns)
+    if question.kind == "bowtie":  # one of 4 conditions; two picks of 5 actions (2 right), and of 5 parameters
+        return (1 / 4 + 2 * (2 * 2 / 5)) / 5
     if question.kind == "cloze":
         blanks = {o.blank for o in options}
         return sum(1 / sum(o.blank == b for o in options) for b in blanks) / len(blanks)
