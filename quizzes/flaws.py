@@ -40,6 +40,12 @@ AMERICAN_ISE = {
 }  # fmt: skip
 # Absolute words: a test-wise learner rules out the options that carry them.
 ABSOLUTE = re.compile(r"\b(always|never|only|must|all|any|completely|cannot|none|every)\b", re.IGNORECASE)
+# Vague (hedging) words: true statements are hedged, so a learner picks the hedged option unless wrong ones are too.
+VAGUE = re.compile(
+    r"\b(may|might|can|could|often|sometimes|some|usually|most|generally|rarely|likely|possibly|perhaps|probably"
+    r"|frequently|typically)\b",
+    re.IGNORECASE,
+)
 # "All of the above" and its kin: one known option decides the item.
 ALL_NONE = re.compile(
     r"\b(all|none|both|neither) of the (above|these|options|answers)\b|\bboth [a-d] and [a-d]\b|"
@@ -312,6 +318,17 @@ def absolutes_in_distractors_only(q: dict) -> list[str]:
     return [f"only distractors say {', '.join(found)}"] if found else []
 
 
+def vague_in_keys_only(q: dict) -> list[str]:
+    """The mirror of absolutes: only the key hedges (may, often, some...), so the hedge points to it."""
+    if not _kind(q).one_key:
+        return []
+    keys, distractors = _key_and_distractors(q)
+    if any(VAGUE.search(d) for d in distractors):
+        return []
+    found = sorted({m.group(0).lower() for k in keys for m in VAGUE.finditer(k)})
+    return [f"only the key says {', '.join(found)}"] if found else []
+
+
 def all_or_none_of_the_above(q: dict) -> list[str]:
     return [f"“{m.group(0)}”" for text in _kind(q).answer_texts(q) for m in ALL_NONE.finditer(text)]
 
@@ -514,6 +531,12 @@ RULES = (
         absolutes_in_distractors_only,
     ),
     Rule(
+        "vague-in-key",
+        "Only the key hedges (may, often, some...); hedge a wrong option too, so the hedge does not point to the key.",
+        SCREENED,
+        vague_in_keys_only,
+    ),
+    Rule(
         "all-none-of-the-above",
         "All/none of the above and “both A and B” let one known option decide the item; write real options.",
         REFUSED,
@@ -670,6 +693,9 @@ def measures(questions: list[dict]) -> list[Measure]:
     absolute_gap = _share(sum(bool(ABSOLUTE.search(d)) for d in distractors), len(distractors)) - _share(
         sum(bool(ABSOLUTE.search(k)) for k in keys), len(keys)
     )
+    vague_gap = _share(sum(bool(VAGUE.search(k)) for k in keys), len(keys)) - _share(
+        sum(bool(VAGUE.search(d)) for d in distractors), len(distractors)
+    )
     several = [q for q in choice if not _kind(q).one_key]  # select all that apply
     multiples = [_key_and_distractors(q) for q in several]
     key_len = sum(len(k) for ks, _ in multiples for k in ks) / max(sum(len(ks) for ks, _ in multiples), 1)
@@ -688,6 +714,7 @@ def measures(questions: list[dict]) -> list[Measure]:
             low=10,
         ),
         Measure("absolute terms in distractors minus in keys", absolute_gap, 3, " pp", len(choice)),
+        Measure("vague terms in keys minus in distractors", vague_gap, 5, " pp", len(choice)),
         Measure(
             "select-all keys' mean length over distractors'",
             100 * key_len / max(other_len, 1) - 100,

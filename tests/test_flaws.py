@@ -311,3 +311,15 @@ def test_words_meet_across_plural_and_verb_forms():
     echo = question(stem="Which new problem is the first sign in her bones?",
                     options=options("Pain in a bone", "Fevers and chills", "Bruising"))  # fmt: skip
     assert hits("key-echoes-stem", echo) == ["only the key repeats the stem's bone"]
+
+
+def test_a_hedge_only_in_the_key_is_found_and_measured_across_the_bank():
+    flawed = question(options=options("Osteoblasts may build it", "Osteoclasts build it", "Platelets build it"))
+    assert hits("vague-in-key", flawed) == ["only the key says may"]
+    both = question(options=options("Osteoblasts may build it", "Osteoclasts can build it", "Platelets build it"))
+    assert hits("vague-in-key", both) == []
+    gap = {m.name: m for m in flaws.measures([flawed] * 10)}["vague terms in keys minus in distractors"]
+    assert gap.value == 100 and not gap.ok
+    even = {m.name: m for m in flaws.measures([both] * 10)}["vague terms in keys minus in distractors"]
+    assert even.value == 50 and not even.ok  # one of two distractors hedges, every key does
+    assert {m.name: m for m in flaws.measures([question()] * 10)}["vague terms in keys minus in distractors"].ok
