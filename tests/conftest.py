@@ -2,6 +2,11 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# On a busy two-core machine a page can take longer than Playwright's 5 s default to answer: every browser
+# assertion waits on what the page shows, up to a real deadline (passing ones return as soon as they hold).
+expect.set_options(timeout=20_000)
 
 # Sync Playwright runs an event loop in the test thread; Django's ORM calls in
 # the same thread (fixtures, assertions) are safe there.
