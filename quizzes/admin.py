@@ -253,9 +253,9 @@ class QuestionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "Save to screen the question for item-writing flaws."
         shape = export_question(obj)
-        kept = flaws.accepted(shape)
-        errors = [(r.name, r.reason, hit) for r, hit in flaws.screen(shape) if r.refused or r.name not in kept]
-        warnings = [(r.name, f"accepted: {kept[r.name]}", hit) for r, hit in flaws.screen(shape) if r.name in kept]
+        found, kept = flaws.sorted_out(shape)
+        errors = [(r.name, r.reason, hit) for r, hit in found]
+        warnings = [(r.name, f"accepted: {reason}", hit) for r, hit, reason in kept]
         # The measures are check_bank's: over the published bank, with this item in it.
         others = Question.objects.published().exclude(pk=obj.pk).select_related("topic")
         bank = export_bank(others)["questions"]

@@ -475,17 +475,14 @@ def citation_off_claim(q: dict) -> list[str]:
     return found
 
 
-def patient_text_of(q: dict) -> str:
-    from quizzes.bank import patient_text
-
-    return patient_text(q)
-
-
 def red_flag_without_urgency(q: dict) -> list[str]:
     """A patient question that mentions a red flag says, in its plain explanation, to get help right away."""
+    from quizzes.bank import patient_text
+
     if q.get("audience") not in ("patient", "both"):
         return []
-    flags = sorted({name for name, pattern in RED_FLAGS.items() if re.search(pattern, patient_text_of(q), re.I)})
+    text = patient_text(q)
+    flags = sorted({name for name, pattern in RED_FLAGS.items() if re.search(pattern, text, re.I)})
     plain = q.get("plain_explanation", "")
     if flags and not (URGENT.search(plain) and CONTACT.search(plain)):
         return [f"it mentions {', '.join(flags)}; the plain explanation must say to contact the care team right away"]
@@ -631,11 +628,24 @@ def accepted(q: dict) -> dict[str, str]:
     return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
+def sorted_out(q: dict) -> tuple[list[tuple[Rule, str]], list[tuple[Rule, str, str]]]:
+    """The screen's findings in two: (errors, kept). Errors are refused rules' hits and screened ones no editor
+    accepted; kept are the screened hits an editor accepted, with the reason."""
+    ok = accepted(q)
+    errors, kept = [], []
+    for rule, hit in screen(q):
+        if rule.refused or rule.name not in ok:
+            errors.append((rule, hit))
+        else:
+            kept.append((rule, hit, ok[rule.name]))
+    return errors, kept
+
+
 def refused(q: dict) -> list[str]:
     """The flaws the bank rules refuse, as fault lines for an author: refused rules, and screened ones that no
     editor accepted with a reason."""
     ok = accepted(q)
-    faults = [f"{rule.name}: {rule.reason} ({hit})" for rule, hit in screen(q) if rule.refused or rule.name not in ok]
+    faults = [f"{rule.name}: {rule.reason} ({hit})" for rule, hit in sorted_out(q)[0]]
     for name, reason in ok.items():
         if name not in BY_NAME or BY_NAME[name].refused:
             faults.append(f"accepted: {name!r} is not a screened rule that can be accepted")
@@ -646,8 +656,7 @@ def refused(q: dict) -> list[str]:
 
 def warnings(q: dict) -> list[str]:
     """The screened flaws an editor accepted: still shown to authors, with the reason they were kept."""
-    ok = accepted(q)
-    return [f"{rule.name}: {hit} — accepted: {ok[rule.name]}" for rule, hit in screen(q) if rule.name in ok]
+    return [f"{rule.name}: {hit} — accepted: {reason}" for rule, hit, reason in sorted_out(q)[1]]
 
 
 # A bank-wide share means something only over enough items; a small import is judged item by item.

@@ -381,10 +381,10 @@ def item_statistics(questions, learners=None) -> list[dict]:
 
 def item_flaws(question: Question) -> list[str]:
     """The flaw screen's findings for one question (prefetched options and citations), named for an instructor."""
-    shape = export_question(question)
-    kept = flaws.accepted(shape)
-    names = dict.fromkeys(rule.name for rule, _ in flaws.screen(shape))
-    return [f"{name} (accepted: {kept[name]})" if name in kept else name for name in names]
+    errors, kept = flaws.sorted_out(export_question(question))
+    names = dict.fromkeys(rule.name for rule, _ in errors)
+    names |= {rule.name: f" (accepted: {reason})" for rule, _, reason in kept}
+    return [f"{name}{note or ''}" for name, note in names.items()]
 
 
 ITEM_SORTS = {

@@ -47,6 +47,7 @@ class FeedbackPart:
     given: str = ""  # what the learner put (matrix column, ordering place)
     expected: str = ""  # what is right
     citations: list = field(default_factory=list)
+    group: str = ""  # the heading it is shown under, for kinds whose parts come in groups (a bow-tie's)
 
     @property
     def right(self) -> bool:

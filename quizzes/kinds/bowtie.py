@@ -4,7 +4,6 @@ Scored as NCSBN scores it: one point per right element, five in all, reported as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,52 +27,35 @@ GROUPS = (
     Group("conditions", "condition", 2, "Condition most likely", "condition", 4, 1),
     Group("parameters", "parameter", 3, "Parameters to monitor", "parameter", 5, 2),
 )
-BY_NUMBER = {g.number: g for g in GROUPS}
-ABSOLUTE = re.compile(r"\b(always|never|only|must|all|any|completely|cannot|none|every)\b", re.IGNORECASE)
-MISCONCEPTION = re.compile(
-    r"\b(might|may|can|seems?|sounds?|tempting|easy to|mix(es|ed)? up|confus\w*|mistak\w*|think\w*|thought"
-    r"|believ\w*|assum\w*|expect\w*|true|real|related|also|but|though|although|while|rather than|instead)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class GroupedFeedbackPart(FeedbackPart):
-    group: str = ""
+BY_KEY = {g.key: g for g in GROUPS}
 
 
 def _elements(q: dict) -> list[tuple[Group, dict]]:
     return [(g, e) for g in GROUPS for e in q.get(g.key) or []]
 
 
+# The flaw screen's option rules, read on each group as if it were a choice item of its own (flaws.py imports
+# the kinds, so it is imported when a rule runs).
+def _group_as_choice(q: dict, g: Group) -> dict:
+    return {"kind": "single" if g.picks == 1 else "multiple", "options": q.get(g.key) or []}
+
+
 def longest_condition(q: dict) -> list[str]:
-    conditions = q.get("conditions") or []
-    keys = [len(c.get("text", "")) for c in conditions if c.get("correct")]
-    others = [len(c.get("text", "")) for c in conditions if not c.get("correct")]
-    if len(keys) == 1 and others and keys[0] > 1.2 * max(others):
-        return [f"the right condition has {keys[0]} characters, the longest other {max(others)}"]
-    return []
+    from quizzes.flaws import longest_key
+
+    return [f"conditions: {hit}" for hit in longest_key(_group_as_choice(q, BY_KEY["conditions"]))]
 
 
 def absolutes_in_wrong_elements(q: dict) -> list[str]:
-    found = []
-    for g in GROUPS:
-        elements = q.get(g.key) or []
-        if any(ABSOLUTE.search(e.get("text", "")) for e in elements if e.get("correct")):
-            continue
-        words = sorted({m.group(0).lower() for e in elements if not e.get("correct") for m in ABSOLUTE.finditer(
-            e.get("text", ""))})  # fmt: skip
-        if words:
-            found.append(f"only wrong {g.label}s say {', '.join(words)}")
-    return found
+    from quizzes.flaws import absolutes_in_distractors_only
+
+    return [f"{g.label}s: {hit}" for g in GROUPS for hit in absolutes_in_distractors_only(_group_as_choice(q, g))]
 
 
 def implausible_elements(q: dict) -> list[str]:
-    return [
-        f"{g.label} “{e.get('text', '')[:50]}”: its rationale names no misconception"
-        for g, e in _elements(q)
-        if not e.get("correct") and not MISCONCEPTION.search(e.get("rationale", ""))
-    ]
+    from quizzes.flaws import implausible_distractor
+
+    return [f"{g.label}s: {hit}" for g in GROUPS for hit in implausible_distractor(_group_as_choice(q, g))]
 
 
 class Bowtie(Kind):
@@ -113,7 +95,7 @@ class Bowtie(Kind):
     def given(self, keys, answer: dict, posted: Mapping | None) -> dict[str, dict]:
         if posted is not None:
             return {key: {"chosen": True} for g in GROUPS for key in getlist(posted)(g.field)}
-        picked = {answer.get("condition"), *answer.get("actions", []), *answer.get("parameters", [])}
+        picked = set(self.picks_of(answer))
         return {keys(o.pk): {"chosen": True} for o in self.options() if o.pk in picked}
 
     def more_form_parts(self, seed: int, keys, shown) -> dict:
@@ -174,14 +156,14 @@ class Bowtie(Kind):
         chosen = self.picked(answer)
         cites = self.citations_by_option()
         return [
-            GroupedFeedbackPart(
+            FeedbackPart(
                 o.text,
                 o.rationale,
                 chosen=o.pk in chosen,
                 correct=o.is_correct,
                 citations=cites.get(o.pk, []),
                 group=g.legend,
-            )  # fmt: skip
+            )
             for g, elements in self.groups()
             for o in elements
         ]
