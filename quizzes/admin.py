@@ -19,6 +19,8 @@ from quizzes.kinds import kind_of
 from quizzes.models import (
     Assignment,
     Attempt,
+    CaseEntry,
+    CaseStudy,
     Citation,
     Cohort,
     Membership,
@@ -227,6 +229,7 @@ class QuestionAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("key", "topic", "kind", "status", "audience", "difficulty", "version", "preview_link")}),
         ("Question", {"fields": ("stem", "columns", "template")}),
+        ("Case study", {"fields": ("case", "case_step"), "classes": ("collapse",)}),
         ("Explanations", {"fields": ("explanation", "plain_explanation")}),
         ("Item-writing flaws", {"fields": ("flaw_screen", "accepted_flaws")}),
     )
@@ -327,6 +330,43 @@ class QuestionAdmin(admin.ModelAdmin):
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="bank.gift.txt"'
         return response
+
+
+class CaseEntryInline(admin.StackedInline):
+    """The client record, entry by entry: the passage beside each, as for a question's citations."""
+
+    model = CaseEntry
+    extra = 0
+    autocomplete_fields = ("passage",)
+    fields = ("tab", "step", "text", "passage", "passage_text", "quote", "position")
+    readonly_fields = ("passage_text",)
+
+    @admin.display(description="passage text (quote from it word for word)")
+    def passage_text(self, obj: CaseEntry | None) -> str:
+        if obj is None or not obj.passage_id:
+            return "An entry of the invented situation (name, age, setting) cites nothing; any other cites a passage."
+        return format_html('<div class="passage-text">{}</div>', obj.marked())
+
+
+class CaseQuestionInline(admin.TabularInline):
+    model = Question
+    fk_name = "case"
+    extra = 0
+    fields = ("key", "case_step", "kind", "status")
+    readonly_fields = ("key", "kind", "status")
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a question joins a case from its own page (its Case study section)
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(admin.ModelAdmin):
+    list_display = ("title", "key", "topic", "position")
+    list_filter = ("topic",)
+    search_fields = ("title", "key", "intro")
+    inlines = [CaseEntryInline, CaseQuestionInline]
 
 
 @admin.register(QuestionVersion)

@@ -22,6 +22,7 @@ from pathlib import Path
 import textstat
 
 from quizzes import flaws, kinds
+from quizzes.judgment import STEP_SLUGS, TAB_SLUGS
 from quizzes.kinds import kind_of
 
 KINDS = tuple(kinds.KINDS)  # the kind names, in the registry's order
@@ -110,6 +111,50 @@ def question_faults(q: dict, passages: dict[str, str], topics: set[str] | None =
     return faults
 
 
+def case_faults(
+    case: dict, questions: list[dict], passages: dict[str, str], topics: set[str] | None = None
+) -> list[str]:
+    """Everything wrong with one case study: its record and the shape of its six steps (each question is
+    checked on its own as well)."""
+    faults: list[str] = []
+    if not SLUG.match(str(case.get("id", ""))):
+        faults.append("id must be a slug (lower-case letters, digits, hyphens)")
+    if topics is not None and case.get("topic") not in topics:
+        faults.append(f"unknown topic {case.get('topic')!r}")
+    for key in ("title", "intro"):
+        if not str(case.get(key, "")).strip():
+            faults.append(f"no {key}")
+    record = case.get("record") or []
+    if not any(e.get("step") == 1 for e in record if isinstance(e, dict)):
+        faults.append("the record has nothing to show at question 1")
+    for i, entry in enumerate(record, 1):
+        label = f"record entry {i}"
+        if not isinstance(entry, dict):
+            faults.append(f"{label}: not an object")
+            continue
+        if entry.get("tab") not in TAB_SLUGS:
+            faults.append(f"{label}: tab must be one of {', '.join(TAB_SLUGS)}")
+        if entry.get("step") not in range(1, len(STEP_SLUGS) + 1):
+            faults.append(f"{label}: step must be the question it appears at, 1 to {len(STEP_SLUGS)}")
+        if not str(entry.get("text", "")).strip():
+            faults.append(f"{label}: no text")
+        # A record may invent the client (a name, an age, a setting) but not the facts a question tests:
+        # each entry cites its passage, or says it is the invented situation.
+        if "citation" in entry:
+            faults += _citation_faults(label, [entry["citation"]], passages)
+        elif entry.get("situation") is not True:
+            faults.append(f'{label}: cite the passage that supports it, or mark it "situation": true')
+    steps = [q.get("step") for q in questions]
+    if sorted(steps, key=str) != sorted(STEP_SLUGS):
+        faults.append(f"the questions must be one per step ({', '.join(STEP_SLUGS)}); found {steps}")
+    for q in questions:
+        if q.get("topic") != case.get("topic"):
+            faults.append(f"{q.get('id')}: in topic {q.get('topic')!r}, not the case's {case.get('topic')!r}")
+        if q.get("audience") != "student":
+            faults.append(f"{q.get('id')}: a case study is for students (audience must be student)")
+    return faults
+
+
 def near_duplicates(questions: list[dict]) -> list[tuple[str, str, float]]:
     """Pairs of stems so alike that they likely test the same fact the same way."""
     norm = [(q["id"], " ".join(re.findall(r"\w+", q.get("stem", "").lower()))) for q in questions]
@@ -160,6 +205,17 @@ def check(bank: dict) -> Report:
         report.faults += [f"{q.get('id')}: {f}" for f in question_faults(q, passages, topics)]
     for a, b, ratio in near_duplicates(questions):
         report.faults.append(f"{a}: stem is {ratio:.0%} like the stem of {b}")
+    cases = bank.get("case_studies", [])
+    case_ids = Counter(c.get("id") for c in cases)
+    report.faults += [f"{cid}: id used by {n} case studies" for cid, n in case_ids.items() if n > 1]
+    for case in cases:
+        steps = [q for q in questions if q.get("case") == case.get("id")]
+        report.faults += [f"{case.get('id')}: {f}" for f in case_faults(case, steps, passages, topics)]
+    for q in questions:
+        if q.get("case") is not None and q["case"] not in case_ids:
+            report.faults.append(f"{q.get('id')}: unknown case study {q['case']!r}")
+        elif q.get("step") is not None and q.get("case") is None:
+            report.faults.append(f"{q.get('id')}: a step without a case study")
 
     cited = cited_passages(questions)
     covered = [k for k in testable if cited[k]]
@@ -168,6 +224,7 @@ def check(bank: dict) -> Report:
     by_audience = Counter(q.get("audience") for q in questions)
     report.summary += [
         f"questions: {len(questions)}",
+        f"case studies: {len(cases)}, with {sum(1 for q in questions if q.get('case'))} questions",
         "per bank: " + ", ".join(f"{t} {by_topic[t]}" for t in sorted(topics)),
         "per kind: " + ", ".join(f"{k} {by_kind[k]}" for k in KINDS),
         "per audience: " + ", ".join(f"{a} {by_audience[a]}" for a in AUDIENCES),
@@ -195,18 +252,26 @@ class BankError(ValueError):
     """A bank file that cannot be loaded; the message names the path."""
 
 
+CASE_FIELDS = ("id", "topic", "title", "intro", "position", "record")
+
+
 def read_bank_files(paths: list[Path] | None = None) -> dict:
-    """Read fixture bank files (one per topic) into one bank in export shape."""
-    paths = paths or sorted(BANK_DIR.glob("*.json"))
-    topics, questions = [], []
+    """Read fixture bank files into one bank in export shape: one file per topic, and in cases/ one file
+    per case study (its record and its six questions, each with its `step`)."""
+    paths = paths or [*sorted(BANK_DIR.glob("*.json")), *sorted((BANK_DIR / "cases").glob("*.json"))]
+    topics, questions, cases = [], [], []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            topics.append({k: data[k] for k in ("slug", "name", "description", "position") if k in data})
-            questions += [{"topic": data["slug"], **q} for q in data.get("questions", [])]
+            if "record" in data:  # a case study
+                cases.append({k: data[k] for k in CASE_FIELDS if k in data})
+                questions += [{"topic": data["topic"], "case": data["id"], **q} for q in data.get("questions", [])]
+            else:
+                topics.append({k: data[k] for k in ("slug", "name", "description", "position") if k in data})
+                questions += [{"topic": data["slug"], **q} for q in data.get("questions", [])]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise BankError(f"{path}: {exc!r}") from exc
-    return {"topics": topics, "questions": questions}
+    return {"topics": topics, "questions": questions, "case_studies": cases}
 
 
 def fixture_bank(paths: list[Path] | None = None) -> dict:

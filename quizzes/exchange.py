@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from quizzes.bank import BankError, read_bank_files  # noqa: F401 (re-exported for commands)
 from quizzes.kinds import kind_of
-from quizzes.models import Citation, Option, Passage, Question, Source, Topic
+from quizzes.models import CaseEntry, CaseStudy, Citation, Option, Passage, Question, Source, Topic
 from quizzes.sources import parse_all
 
 
@@ -92,7 +92,12 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
             slug=t["slug"],
             defaults={k: t[k] for k in ("name", "description", "position") if k in t},
         )
+    cases = {c.key: c for c in CaseStudy.objects.all()}
+    for path, c in enumerate(bank.get("case_studies", [])):
+        cases[c["id"]] = _load_case(c, topics, passages, f"case_studies[{path}]")
     for path, q in enumerate(bank.get("questions", [])):
+        if q.get("case") and q["case"] not in cases:
+            raise BankError(f"questions[{path}]: unknown case study {q['case']!r}")
         if q.get("topic") not in topics:
             topics[q["topic"]] = Topic.objects.filter(slug=q.get("topic")).first()
             if topics[q["topic"]] is None:
@@ -111,6 +116,8 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
                 columns=q.get("columns", []),
                 template=q.get("template", ""),
                 accepted_flaws=q.get("accepted") or {},
+                case=cases[q["case"]] if q.get("case") else None,
+                case_step=q.get("step", "") if q.get("case") else "",
             ),
         )
         existing = list(question.options.order_by("position"))
@@ -150,6 +157,44 @@ def load_questions(bank: dict, status: str = Question.Status.PUBLISHED) -> int:
             extra.delete()
         question.record_version()
     return len(bank.get("questions", []))
+
+
+def _load_case(c: dict, topics: dict, passages: dict, where: str) -> CaseStudy:
+    """Create or update one case study and its record; entries are updated in place by position, so a reload
+    of an unchanged bank leaves every row as it was."""
+    topic = topics.get(c.get("topic")) or Topic.objects.filter(slug=c.get("topic")).first()
+    if topic is None:
+        raise BankError(f"{where}: unknown topic {c.get('topic')!r}")
+    case, _ = CaseStudy.objects.update_or_create(
+        key=c["id"],
+        defaults={"topic": topic, "title": c["title"], "intro": c["intro"], "position": c.get("position", 0)},
+    )
+    existing = list(case.entries.order_by("position"))
+    record = c.get("record", [])
+    for position, e in enumerate(record, start=1):
+        cite = e.get("citation") or {}
+        if cite and cite.get("passage") not in passages:
+            raise BankError(f"{where}.record[{position - 1}]: unknown passage {cite.get('passage')!r}")
+        values = dict(
+            tab=e["tab"], step=e.get("step", 1), text=e["text"], position=position,
+            passage=passages[cite["passage"]] if cite else None, quote=cite.get("quote", ""),
+        )  # fmt: skip
+        entry = existing[position - 1] if position <= len(existing) else CaseEntry(case=case)
+        for name, value in values.items():
+            setattr(entry, name, value)
+        entry.save()
+    CaseEntry.objects.filter(pk__in=[e.pk for e in existing[len(record) :]]).delete()
+    return case
+
+
+def export_case(case: CaseStudy) -> dict:
+    record = []
+    for e in case.entries.all():
+        entry = {"tab": e.tab, "step": e.step, "text": e.text}
+        entry |= {"citation": {"passage": e.passage.key, "quote": e.quote}} if e.passage_id else {"situation": True}
+        record.append(entry)
+    return {"id": case.key, "topic": case.topic.slug, "title": case.title, "intro": case.intro,
+            "position": case.position, "record": record}  # fmt: skip
 
 
 def _cite(question: Question, option: Option | None, cites: list, passages: dict, where: str, cited: dict) -> None:
@@ -193,14 +238,19 @@ def export_question(question: Question) -> dict:
     }
     if question.accepted_flaws:
         out["accepted"] = question.accepted_flaws
+    if question.case_id:
+        out |= {"case": question.case.key, "step": question.case_step}
     return out
 
 
 def export_bank(questions=None) -> dict:
-    """The whole bank (or the given questions) in the export shape."""
+    """The whole bank (or the given questions, with the case studies they belong to) in the export shape."""
+    cases = CaseStudy.objects.all()
     if questions is None:
         questions = Question.objects.all()
-    questions = questions.select_related("topic").prefetch_related(
+    else:
+        cases = cases.filter(questions__in=questions).distinct()
+    questions = questions.select_related("topic", "case").prefetch_related(
         Prefetch("options", queryset=Option.objects.order_by("position")),
         Prefetch("citations", queryset=Citation.objects.select_related("passage").order_by("option_id", "position")),
     )
@@ -223,6 +273,12 @@ def export_bank(questions=None) -> dict:
             for t in Topic.objects.all()
         ],
         "questions": [export_question(q) for q in questions],
+        "case_studies": [
+            export_case(c)
+            for c in cases.select_related("topic").prefetch_related(
+                Prefetch("entries", queryset=CaseEntry.objects.select_related("passage"))
+            )
+        ],
     }
 
 
@@ -289,12 +345,15 @@ def import_bank(text: str, fmt: str) -> int:
             raise BankError(["$: expected an object with a list of questions"])
         questions, faults = data["questions"], []
         topics = data.get("topics", [])
+        cases = data.get("case_studies", [])
         known = {t.get("slug") for t in topics} | set(Topic.objects.values_list("slug", flat=True))
         topics += [{"slug": s, "name": s.replace("-", " ").capitalize()} for s in
                    {q.get("topic") for q in questions if isinstance(q, dict)} - known if s]  # fmt: skip
     passages = dict(Passage.objects.values_list("key", "text"))
     for i, q in enumerate(questions):
         faults += _shape_faults(q, f"questions[{i}]" if fmt == "json" else f"question {q.get('id')}", passages)
+    if fmt == "json":
+        faults += _case_import_faults(cases, questions, topics, passages)
     ids = [q.get("id") for q in questions if isinstance(q, dict)]
     faults += [f"id {i!r} is used twice" for i in {i for i in ids if ids.count(i) > 1}]
     if faults:
@@ -308,5 +367,23 @@ def import_bank(text: str, fmt: str) -> int:
         if wanted == "published" and question_faults(q, passages):
             wanted = "draft"
         q["status"] = wanted
-    load_questions({"topics": topics, "questions": questions})
+    load_questions({"topics": topics, "questions": questions, "case_studies": cases if fmt == "json" else []})
     return len(questions)
+
+
+def _case_import_faults(cases, questions: list, topics: list, passages: dict[str, str]) -> list[str]:
+    """A case study comes in whole (its record and its six steps) or not at all: a part-case cannot be taken."""
+    from quizzes.bank import case_faults
+
+    if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
+        return ["case_studies: expected a list of case study objects"]
+    known = {t.get("slug") for t in topics} | set(Topic.objects.values_list("slug", flat=True))
+    faults = []
+    for i, case in enumerate(cases):
+        steps = [q for q in questions if isinstance(q, dict) and q.get("case") == case.get("id")]
+        faults += [f"case_studies[{i}]: {f}" for f in case_faults(case, steps, passages, known)]
+    ids = {c.get("id") for c in cases}
+    for i, q in enumerate(questions):
+        if isinstance(q, dict) and q.get("case") and q["case"] not in ids:
+            faults.append(f"questions[{i}].case: {q['case']!r} is not a case study in this file")
+    return faults

@@ -234,3 +234,17 @@ class AssignmentForm(forms.ModelForm):
         self.fields["cohort"].empty_label = None
         self.fields["topic"].queryset = Topic.objects.with_published_counts()
         self.fields["topic"].empty_label = "Every bank"
+
+
+class CaseStartForm(forms.Form):
+    """How to take a case study: with feedback after each step, or timed with feedback at the end."""
+
+    MODES = [
+        ("tutor", "Practice: see the answer and why after each question"),
+        ("exam", "Timed: see answers and rationales at the end"),
+    ]
+    mode = forms.ChoiceField(label="Mode", choices=MODES, initial="tutor", widget=forms.RadioSelect)
+    minutes = forms.TypedChoiceField(label="Time", choices=BuilderForm.MINUTES[:3], coerce=int, initial=20)
+    allowance = forms.ChoiceField(
+        label="Time allowance", choices=Profile.TimeAllowance.choices, initial=Profile.TimeAllowance.STANDARD
+    )

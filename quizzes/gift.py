@@ -610,13 +610,14 @@ def write_gift(questions: list[dict]) -> tuple[str, list[str]]:
 
     Ordering and highlight questions, cloze questions with more than one
     blank (or a blank at the very end) and questions whose texts GIFT cannot
-    carry unchanged are left out rather than written wrongly.
+    carry unchanged are left out rather than written wrongly; so are a case
+    study's questions, which read only beside the case's record.
     """
     items: list[str] = []
     left_out: list[str] = []
     topic = None
     for q in questions:
-        if not _writable(q):
+        if q.get("case") or not _writable(q):
             left_out.append(str(q.get("id", "")))
             continue
         if q.get("topic") and q["topic"] != topic:

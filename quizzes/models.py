@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import Card, Rating, Scheduler
 
+from quizzes.judgment import STEPS, TABS
 from quizzes.kinds import DEFAULT_KIND, KINDS, kind_of
 from quizzes.kinds.base import AnswerError, FeedbackPart  # noqa: F401 (AnswerError: what parse_answer raises)
 from quizzes.kinds.base import Kind as ItemKind
@@ -117,8 +118,9 @@ def mark_text(text: str, quote: str) -> SafeString:
 
 class TopicQuerySet(models.QuerySet):
     def with_published_counts(self) -> TopicQuerySet:
-        """Banks that have published questions, each with `count` of them."""
-        published = Q(questions__status="published")
+        """Banks that have published stand-alone questions, each with `count` of them (a case study's
+        questions are answered in their case, beside its record)."""
+        published = Q(questions__status="published", questions__case__isnull=True)
         return self.annotate(count=Count("questions", filter=published)).filter(count__gt=0)
 
 
@@ -143,9 +145,14 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         return self.filter(status=Question.Status.PUBLISHED)
 
+    def standalone(self) -> QuestionQuerySet:
+        """Published questions that stand alone, the ones practices draw: a case study's questions depend on
+        its record and on each other, so they are answered in the case, in order."""
+        return self.published().filter(case__isnull=True)
+
     def matching(self, *, topics=(), kinds=(), difficulties=(), audience: str = "any") -> QuestionQuerySet:
-        """Published questions that fit a quiz builder's choices (an empty choice means any)."""
-        qs = self.published()
+        """Stand-alone published questions that fit a quiz builder's choices (an empty choice means any)."""
+        qs = self.standalone()
         if topics:
             qs = qs.filter(topic__in=topics)
         if kinds:
@@ -234,6 +241,14 @@ class Question(models.Model):
     template = models.TextField(
         blank=True, help_text="Cloze: text with {1}, {2} blanks. Highlight: text with [[phrases]]."
     )
+    case = models.ForeignKey(
+        "CaseStudy", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions",
+        help_text="The unfolding case study this question is a step of; it is then answered only in the case.",
+    )  # fmt: skip
+    case_step = models.CharField(
+        "case step", max_length=10, blank=True, choices=[(slug, label) for slug, label, _ in STEPS],
+        help_text="The step of the clinical judgment model this question asks for.",
+    )  # fmt: skip
     accepted_flaws = models.JSONField(
         "accepted flaws",
         default=dict,
@@ -486,6 +501,91 @@ class QuestionVersion(models.Model):
         }
 
 
+class CaseStudyQuerySet(models.QuerySet):
+    def ready(self) -> CaseStudyQuerySet:
+        """Case studies a learner can take: every one of their six steps has a published question."""
+        steps = Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED), distinct=True)
+        # explicit order: Django leaves Meta.ordering out of a GROUP BY query
+        return self.annotate(published_steps=steps).filter(published_steps=len(STEPS)).order_by("position", "title")
+
+
+class CaseStudy(models.Model):
+    """An unfolding case study: one client, a record that grows, and six questions, one per step of the
+    NCSBN Clinical Judgment Measurement Model, answered in order."""
+
+    key = models.SlugField("id", max_length=120, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="case_studies")
+    title = models.CharField(max_length=200)
+    intro = models.TextField("introduction", help_text="Who the client is and where; shown above the record.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CaseStudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "case studies"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def ordered_questions(self) -> list[Question]:
+        """The case's questions in the model's order of steps."""
+        order = {slug: n for n, (slug, _, _) in enumerate(STEPS)}
+        return sorted(self.questions.all(), key=lambda q: order.get(q.case_step, len(order)))
+
+    def record_at(self, number: int) -> list[dict]:
+        """The record as the learner sees it at question `number` (1-based): each tab with the entries that
+        have appeared by then, the newest marked new. Tabs with nothing yet are left out."""
+        entries = [e for e in self.entries.all() if e.step <= number]
+        tabs = []
+        for slug, label in TABS:
+            mine = [e for e in entries if e.tab == slug]
+            if mine:
+                tabs.append(
+                    {"slug": slug, "label": label, "entries": mine, "new": any(e.step == number > 1 for e in mine)}
+                )
+        return tabs
+
+
+class CaseEntry(models.Model):
+    """One line of a case's client record, shown from question `step` on; it may cite a passage."""
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="entries")
+    tab = models.CharField(max_length=10, choices=TABS)
+    step = models.PositiveSmallIntegerField(
+        "shown from question", default=1, help_text="The entry appears when the case reaches this question (1-6)."
+    )
+    text = models.TextField()
+    passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.PROTECT, related_name="case_entries")
+    quote = models.TextField(blank=True, help_text="Verbatim from the passage: what supports this entry.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "case entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_tab_display()}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        if self.passage_id and self.quote not in self.passage.text:
+            raise ValidationError({"quote": "The quote must be copied word for word from the passage."})
+        if self.passage_id and not self.quote.strip():
+            raise ValidationError({"quote": "Quote the words of the passage that support this entry."})
+        if not 1 <= self.step <= len(STEPS):
+            raise ValidationError({"step": f"Choose a question from 1 to {len(STEPS)}."})
+
+    def marked(self) -> SafeString:
+        return self.passage.marked(self.quote)
+
+    def reader_url(self) -> str:
+        return f"{self.passage.source.get_absolute_url()}?entry={self.pk}#{self.passage.key}"
+
+
+class CaseMovedOn(Exception):
+    """An answer to a case question out of turn: a later step is already answered, or an earlier one is not."""
+
+
 class AttemptClosed(Exception):
     """An answer to an attempt that is finished or past its deadline."""
 
@@ -534,6 +634,7 @@ class Attempt(models.Model):
     assignment = models.ForeignKey(
         "Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
     )
+    case = models.ForeignKey(CaseStudy, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
     label = models.CharField(max_length=200, blank=True, help_text="What the practice covers, when not one bank.")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
     question_ids = models.JSONField(default=list)
@@ -600,6 +701,13 @@ class Attempt(models.Model):
             return None
         return question_with_parts(self.question_ids[number - 1])
 
+    def case_turn(self) -> int:
+        """In a case study, the question that may be answered now (1-based): the first unanswered one, or
+        total + 1 when all are answered. The record unfolds with the questions, so later ones wait; a saved
+        answer is kept once the case moves on, in an exam too."""
+        answered = set(self.responses.values_list("question_id", flat=True))
+        return next((n for n, qid in enumerate(self.question_ids, 1) if qid not in answered), self.total + 1)
+
     def keys_for(self, question: Question) -> AnswerKeys:
         return AnswerKeys(self.pk, self.seed, question.pk)
 
@@ -619,6 +727,8 @@ class Attempt(models.Model):
         now = now or timezone.now()
         if not self.is_open(now):
             raise AttemptClosed
+        if self.case_id and self.case_turn() != self.question_ids.index(question.pk) + 1:
+            raise CaseMovedOn
         score = question.score(answer)
         if self.is_exam:
             updated = Response.objects.filter(attempt=self, question=question).update(
@@ -817,7 +927,10 @@ class Response(models.Model):
             return current
         if earlier is None:
             earlier = QuestionVersion.as_answered([self], {self.question_id: current})
-        return earlier.get((self.question_id, self.version), current)
+        shown = earlier.get((self.question_id, self.version), current)
+        # Where it sits in a case study is not part of what was answered: an old version reads beside the record.
+        shown.case_id, shown.case_step = current.case_id, current.case_step
+        return shown
 
     @property
     def answer_given(self) -> str:
@@ -942,7 +1055,7 @@ class Assignment(models.Model):
         chosen = list(self.questions.published().values_list("pk", flat=True))
         if chosen:
             return chosen
-        pool = Question.objects.published()
+        pool = Question.objects.standalone()
         if self.topic_id:
             pool = pool.filter(topic_id=self.topic_id)
         ids = list(pool.values_list("pk", flat=True))

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
+from quizzes.judgment import STEPS
 from quizzes.models import Attempt, Response, ReviewCard, Topic
 
 # The mastery rules, shown on the dashboard as they are written here.
@@ -153,6 +154,7 @@ def dashboard(user, now: datetime | None = None, page: int = 1, held_back: froze
     for attempt in attempts:
         attempt.held_back = not attempt.is_exam_open(now) and not held_back.isdisjoint(attempt.question_ids)
     answered = sum(b.answered for b in bank_list)
+    steps = _judgment_steps(responses)
     weakest = sorted(
         (b for b in bank_list if b.answered and b.level != "Mastered"), key=lambda b: (b.mean or 0, b.name)
     )[:3]
@@ -168,4 +170,21 @@ def dashboard(user, now: datetime | None = None, page: int = 1, held_back: froze
         "older_page": page + 1 if len(attempts) > ATTEMPTS_PER_PAGE else None,
         "newer_page": page - 1 if page > 1 else None,
         "rules": RULES,
+        "steps": steps,
+        "weakest_step": min((s for s in steps if s["answered"]), key=lambda s: s["mean"], default=None),
     }
+
+
+def _judgment_steps(responses) -> list[dict]:
+    """Accuracy in case studies per step of the clinical judgment model, in the model's order (one query)."""
+    rows = {
+        row["question__case_step"]: row
+        for row in responses.filter(question__case__isnull=False)
+        .values("question__case_step")
+        .annotate(answered=Count("id"), right=Count("id", filter=Q(score__gte=1.0)), mean=Avg("score"))
+    }
+    empty = {"answered": 0, "right": 0, "mean": None}
+    return [
+        {"slug": slug, "label": label, "asks": asks} | {k: rows.get(slug, empty)[k] for k in empty}
+        for slug, label, asks in STEPS
+    ]

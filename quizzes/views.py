@@ -6,7 +6,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,12 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from quizzes import progress as learner_progress
-from quizzes.forms import BuilderForm, ProfileForm, SignupForm, StartForm, positive_int
+from quizzes.forms import BuilderForm, CaseStartForm, ProfileForm, SignupForm, StartForm, positive_int
+from quizzes.judgment import STEP_LABELS, STEP_SLUGS, STEPS
 from quizzes.models import (
     AnswerError,
     Assignment,
     Attempt,
     AttemptClosed,
+    CaseEntry,
+    CaseMovedOn,
+    CaseStudy,
     Citation,
     Cohort,
     Flag,
@@ -141,7 +145,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _home_context(request) | {"error_topic": topic.slug, "error_form": form}
         return render(request, "quizzes/home.html", context, status=400)
-    ids = Visibility.of(request).drawable(topic.questions.published().values_list("pk", flat=True))
+    ids = Visibility.of(request).drawable(topic.questions.standalone().values_list("pk", flat=True))
     if not ids:
         return _nothing_to_draw(request, "This bank has no published questions yet.")
     chosen = random.sample(ids, min(form.cleaned_data["count"], len(ids)))
@@ -178,7 +182,7 @@ def _begin(request: HttpRequest, question_ids: list[int], **fields) -> HttpRespo
 def practise_passage(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A practice of exactly the published questions that cite one passage."""
     passage = get_object_or_404(Passage.objects.select_related("source"), source__slug=slug, key=key)
-    ids = Visibility.of(request).drawable(Question.objects.published().citing(passage).values_list("pk", flat=True))
+    ids = Visibility.of(request).drawable(Question.objects.standalone().citing(passage).values_list("pk", flat=True))
     if not ids:
         return _nothing_to_draw(request, "No published question cites this passage yet.")
     random.shuffle(ids)
@@ -217,10 +221,29 @@ def _question_context(
     }
     if show_feedback:
         context["parts"] = question.feedback(response.answer)
+    if question.case_id:
+        context |= _case_context(question.case_id, question.case_step)
     if attempt.is_exam:
         context |= _navigator(attempt, flagged)
         context["seconds_left"] = attempt.seconds_left()
     return context
+
+
+def _case_context(case_id: int, case_step: str) -> dict:
+    """The client record beside a case study's question, as it stands at that question's step (in a review
+    or a mistakes practice too, so the question always reads with what it depends on)."""
+    case = (
+        CaseStudy.objects.prefetch_related(
+            Prefetch("entries", queryset=CaseEntry.objects.select_related("passage__source"))
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        return {}
+    step = STEP_SLUGS.index(case_step) + 1 if case_step in STEP_SLUGS else len(STEP_SLUGS)
+    return {"case": case, "case_step": step, "case_step_label": STEP_LABELS.get(case_step, ""),
+            "case_record": case.record_at(step)}  # fmt: skip
 
 
 def _navigator(attempt: Attempt, flagged: set[int]) -> dict:
@@ -241,6 +264,11 @@ def question(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 def _question_page(request: HttpRequest, attempt: Attempt, number: int) -> HttpResponse:
     """Question `number` of the attempt: the whole page, or with htmx the #quiz partial."""
+    if attempt.case_id and attempt.is_open() and number > (turn := attempt.case_turn()):
+        # The record unfolds with the questions: what a later step shows would give away an earlier answer.
+        messages.info(request, f"This case unfolds in order: answer question {turn} first.")
+        target = reverse("question", args=[attempt.pk, turn])
+        return HttpResponse(headers={"HX-Redirect": target}) if request.htmx else redirect(target)
     question = _question_for(attempt, number)
     response = Response.objects.filter(attempt=attempt, question=question).first()
     if response is not None and not (attempt.is_exam and attempt.is_open()):
@@ -286,6 +314,8 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     # In an exam, Previous, Next, the navigator and Submit post the form too (field "go"), so a choice made
     # without pressing Save is saved on the way; moving on with nothing chosen saves nothing and loses nothing.
     go = request.POST.get("go", "") if attempt.is_exam else ""
+    if attempt.is_exam and attempt.case_id and not go and number < attempt.total:
+        go = str(number + 1)  # a timed case keeps a saved answer, so saving moves the case on
     move_to = positive_int(go, upper=attempt.total) if go and go != "submit" else None
     moving = go == "submit" or move_to is not None
     if response is None or attempt.is_exam:
@@ -304,6 +334,15 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             # place (base.html's responseHandling), and django-htmx's DEBUG error handler, which replaces the
             # whole document on a 400, leaves it alone, so `make run` behaves as production does.
             return _refuse(request, context | {"missing": exc.missing}, str(exc), 422)
+        except CaseMovedOn:
+            turn = attempt.case_turn()
+            message = (
+                f"This case has moved on to question {turn}, so this answer is kept as it was saved."
+                if turn > number
+                else f"This case unfolds in order: answer question {turn} first."
+            )
+            context = _question_context(request, attempt, number, question, response, visibility=visibility)
+            return _refuse(request, context, message, 409)
         except AttemptClosed:
             attempt.close_if_expired()
             message = (
@@ -328,7 +367,8 @@ def answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             context = _question_context(request, attempt, number, question, response, visibility=visibility)
             context |= {"saved": True}
             return render(request, "quizzes/question.html#exam-saved", context)
-        messages.success(request, f"Your answer to question {number} is saved. You can change it until you submit.")
+        later = "It is kept: submit when you are ready." if attempt.case_id else "You can change it until you submit."
+        messages.success(request, f"Your answer to question {number} is saved. {later}")
         return redirect("question", attempt.pk, number)
     if request.htmx:
         context = _question_context(request, attempt, number, question, response, visibility=visibility)
@@ -407,6 +447,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "number": n,
                 "question": question,
+                "step_label": STEP_LABELS.get(question.case_step, "") if attempt.case_id else "",
                 "response": response,
                 "held_back": visibility.holds_back(attempt, qid),
                 "parts": question.feedback(response.answer if response else {}) if shown else None,
@@ -414,6 +455,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     context = {"attempt": attempt, "items": items}
+    if attempt.case_id:  # the whole record, as it stood at the last step
+        context |= _case_context(attempt.case_id, STEP_SLUGS[-1])
     if visibility.holds_back_any(attempt):
         context["held_back_title"] = visibility.exam_title()
     return render(request, "quizzes/review.html", context)
@@ -726,6 +769,43 @@ def start_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # -- the source reader -----------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The unfolding case studies, each with how to take it and the visitor's last finished try."""
+    cases = list(CaseStudy.objects.ready().select_related("topic"))
+    done = {}
+    for attempt in Attempt.objects.owned_by(request).filter(case__in=cases, finished__isnull=False):
+        done.setdefault(attempt.case_id, attempt)  # newest first (Attempt's ordering)
+    for case in cases:
+        case.last_attempt = done.get(case.pk)
+    form = CaseStartForm(initial={"allowance": _allowance(request)})
+    return render(request, "quizzes/case_list.html", {"cases": cases, "form": form, "steps": STEPS})
+
+
+@throttle("start", "started practices without an account", anonymous_only=True)
+@require_POST
+def start_case(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a case study: its six questions in the model's order, never shuffled."""
+    case = get_object_or_404(CaseStudy.objects.ready().select_related("topic"), key=slug)
+    form = CaseStartForm(request.POST)
+    if not form.is_valid():
+        cases = list(CaseStudy.objects.ready().select_related("topic"))
+        context = {"cases": cases, "form": form, "steps": STEPS, "error_case": case.key}
+        return render(request, "quizzes/case_list.html", context, status=400)
+    ids = [q.pk for q in case.ordered_questions() if q.status == Question.Status.PUBLISHED]
+    visibility = Visibility.of(request)
+    if visibility.drawable(ids) != ids:  # a step is in an open exam (an assignment picked it): not until it ends
+        messages.info(request, f"A question of this case is in your open exam “{visibility.exam_title()}”. "
+                      "The case can be taken once you finish that exam.")  # fmt: skip
+        return redirect("case_list")
+    exam = form.cleaned_data["mode"] == Attempt.Mode.EXAM
+    now = timezone.now()
+    deadline = exam_deadline(now, form.cleaned_data["minutes"], form.cleaned_data["allowance"]) if exam else None
+    label = f"Case study: {case.title}"[:200]
+    return _begin(request, ids, mode=form.cleaned_data["mode"], label=label, case=case, started=now, deadline=deadline)
 
 
 @require_GET

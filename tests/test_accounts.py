@@ -88,9 +88,9 @@ def test_progress_queries_do_not_grow_with_history(client, django_assert_num_que
         for n in (1, 2, 3):
             Response.objects.create(attempt=attempt, question=attempt.question_at(n), answer={}, score=1.0)
     # session, user, close expired exams, open exams, banks, accuracy by bank,
-    # recent answers per bank, due reviews per bank, accuracy per day, attempts
-    with django_assert_num_queries(10):
+    # recent answers per bank, due reviews per bank, accuracy per day, attempts, case answers by step
+    with django_assert_num_queries(11):
         client.get(reverse("progress"))
     AttemptFactory.create_batch(5, user=user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("progress"))

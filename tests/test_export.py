@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_export_has_the_documented_shape(bank, capsys):
     call_command("export_bank", "--format", "json")
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"sources", "topics", "questions"}
+    assert set(data) == {"sources", "topics", "questions", "case_studies"}
+    case = data["case_studies"][0]
+    assert {"id", "topic", "title", "intro", "position", "record"} == set(case)
+    assert {"tab", "step", "text"} <= set(case["record"][0])
+    assert sorted(q["step"] for q in data["questions"] if q.get("case") == case["id"]) == sorted(
+        ["recognize", "analyze", "prioritize", "generate", "act", "evaluate"]
+    )
     source = data["sources"][0]
     assert {"slug", "title", "file", "passages"} <= set(source)
     assert {"id", "heading", "text"} <= set(source["passages"][0])
@@ -38,7 +44,7 @@ def test_export_prints_nothing_but_json():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.lstrip().startswith("{")
-    assert set(json.loads(result.stdout)) == {"sources", "topics", "questions"}
+    assert set(json.loads(result.stdout)) == {"sources", "topics", "questions", "case_studies"}
 
 
 def test_export_then_load_gives_back_the_same_bank(bank):

@@ -125,6 +125,8 @@ def routes(w: dict) -> dict[str, list[tuple]]:
             get(reverse("build")),
             get(reverse("build") + "?audience=any&pool=flagged&count=10&mode=tutor&minutes=20&allowance=1"),
         ],
+        "case_list": [get(reverse("case_list"))],
+        "start_case": [get(reverse("start_case", args=["no-such-case"]))],  # POST is walked in test_case_studies
         "practise_mistakes": [get(reverse("practise_mistakes"))],
         "review_due": [get(reverse("review_due"))],
         "toggle_flag": [get(reverse("toggle_flag", args=[q[1].pk]))],

@@ -94,6 +94,59 @@
     }
   });
 
+  // A case study's record: sections with headings and in-page links without JavaScript; here an ARIA tablist
+  // (arrow keys, Home and End move between tabs), opening on the tab with what is new at this step.
+  function recordTabs() {
+    document.querySelectorAll("[data-record]:not(.has-tabs)").forEach(function (record) {
+      var panels = Array.prototype.slice.call(record.querySelectorAll(".record-tab"));
+      if (panels.length < 2) { return; }
+      var list = document.createElement("div");
+      list.className = "record-tablist";
+      list.setAttribute("role", "tablist");
+      list.setAttribute("aria-label", "Client record");
+      var tabs = panels.map(function (panel) {
+        var tab = document.createElement("button");
+        tab.type = "button";
+        tab.id = panel.id + "-tab";
+        tab.textContent = panel.dataset.tabLabel;
+        tab.setAttribute("role", "tab");
+        tab.setAttribute("aria-controls", panel.id);
+        panel.setAttribute("role", "tabpanel");
+        panel.setAttribute("aria-labelledby", tab.id);
+        panel.tabIndex = 0;
+        list.appendChild(tab);
+        return tab;
+      });
+      function select(index, focus) {
+        tabs.forEach(function (tab, i) {
+          var on = i === index;
+          tab.setAttribute("aria-selected", on ? "true" : "false");
+          tab.tabIndex = on ? 0 : -1;
+          panels[i].hidden = !on;
+        });
+        if (focus) { tabs[index].focus(); }
+      }
+      tabs.forEach(function (tab, i) {
+        tab.addEventListener("click", function () { select(i, false); });
+        tab.addEventListener("keydown", function (event) {
+          var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+          if (next === undefined) { return; }
+          event.preventDefault();
+          event.stopPropagation();
+          select((next + tabs.length) % tabs.length, true);
+        });
+      });
+      var links = record.querySelector("[data-record-links]");
+      if (links) { links.hidden = true; }
+      panels[0].parentNode.insertBefore(list, panels[0]);
+      record.classList.add("has-tabs");
+      var fresh = panels.findIndex(function (panel) { return panel.hasAttribute("data-new"); });
+      select(fresh < 0 ? 0 : fresh, false);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", recordTabs);
+  document.addEventListener("htmx:afterSettle", recordTabs);
   document.addEventListener("DOMContentLoaded", startTimer);
   document.addEventListener("htmx:afterSettle", startTimer);
   document.addEventListener("DOMContentLoaded", showScripted);
