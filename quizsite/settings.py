@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "lti_tool",
     "quizzes",
 ]
 
@@ -150,7 +151,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at
 # most W times looser; the login limits need no cache (axes keeps them in the database).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quiz"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quiz"},
+    # LTI 1.3 keeps each login's nonce and state from the OIDC step to the launch, which another worker process
+    # may serve: a cache every process shares (the database; `manage.py createcachetable` makes its table).
+    "lti": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "quiz_lti_cache", "TIMEOUT": 600},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

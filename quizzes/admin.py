@@ -409,16 +409,18 @@ class OwnCohortsMixin:
     if it did not exist, whether reached from a list or by typing its address.
     """
 
-    cohort_path = "cohort__owner"
+    cohort_path = "cohort"  # the path from the model to its cohort ("pk" for a cohort itself)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(**{self.cohort_path: request.user})
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.cohort_path}__in": Cohort.objects.taught_by(request.user).values("pk")})
 
 
 @admin.register(Cohort)
 class CohortAdmin(OwnCohortsMixin, admin.ModelAdmin):
-    cohort_path = "owner"
+    cohort_path = "pk"
     list_display = ("name", "join_code", "member_count", "gradebook_link")
     readonly_fields = ("join_code", "join_link", "gradebook_link")
     fields = ("name", "join_code", "join_link", "gradebook_link")
@@ -471,7 +473,7 @@ class AttemptAdmin(OwnCohortsMixin, admin.ModelAdmin):
     # An instructor reads the work their cohorts were set, as the gradebook shows it, answer by answer: not a
     # learner's own practice, not the work a learner did for another instructor's cohort, not anonymous visitors'.
     # Scoping keeps that view where instructors look for it; the responses are inline, so they follow the attempt.
-    cohort_path = "assignment__cohort__owner"
+    cohort_path = "assignment__cohort"
     list_display = ("pk", "user", "topic", "mode", "started", "finished", "score")
     list_filter = ("mode", "topic")
     list_select_related = ("user", "topic")

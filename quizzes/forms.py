@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
 
-from quizzes.models import Assignment, Audience, Cohort, Membership, Profile, Question, Topic
+from quizzes.models import Assignment, Audience, CaseStudy, Cohort, Membership, Profile, Question, Topic
 
 # The largest id any of our tables holds on SQLite and PostgreSQL alike (a 32-bit serial). A larger number names
 # nothing, and asking the database about it overflows (SQLite) or raises (PostgreSQL, beyond bigint).
@@ -248,3 +248,68 @@ class CaseStartForm(forms.Form):
     allowance = forms.ChoiceField(
         label="Time allowance", choices=Profile.TimeAllowance.choices, initial=Profile.TimeAllowance.STANDARD
     )
+
+
+class DeepLinkForm(forms.Form):
+    """What an instructor adds to an LMS course from its "add external tool" picker (LTI deep linking)."""
+
+    KINDS = [
+        ("bank", "Practice: questions from banks, with feedback after each answer"),
+        ("exam", "Timed exam: questions from banks, answers at the end"),
+        ("case", "Case study: one client, six steps of clinical judgment"),
+        ("assignment", "An assignment of this course"),
+    ]
+    kind = forms.ChoiceField(label="What to add", choices=KINDS, initial="bank", widget=forms.RadioSelect)
+    topics = IdsField(
+        label="Banks", queryset=Topic.objects.with_published_counts(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="For practice and exams; leave all unticked for every bank.",
+    )  # fmt: skip
+    count = forms.TypedChoiceField(label="How many questions", choices=QUESTION_COUNTS, coerce=int, initial=10)
+    minutes = forms.TypedChoiceField(label="Exam time", choices=BuilderForm.MINUTES, coerce=int, initial=20)
+    case = forms.ModelChoiceField(label="Case study", queryset=None, required=False, to_field_name="key")
+    case_timed = forms.BooleanField(label="Timed case (answers at the end)", required=False)
+    assignment = forms.ModelChoiceField(label="Assignment", queryset=None, required=False)
+    title = forms.CharField(label="Title in the course", max_length=200, required=False,
+                            help_text="Leave empty to use the quiz's own name for it.")  # fmt: skip
+    score_maximum = forms.TypedChoiceField(
+        label="Points in the LMS gradebook", choices=[(n, str(n)) for n in (1, 10, 20, 50, 100)], coerce=int,
+        initial=100,
+    )  # fmt: skip
+
+    def __init__(self, *args, cohort=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = CaseStudy.objects.ready()
+        self.fields["assignment"].queryset = (
+            Assignment.objects.filter(cohort=cohort) if cohort else Assignment.objects.none()
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "case" and not data.get("case"):
+            self.add_error("case", "Choose the case study to add.")
+        if kind == "assignment" and not data.get("assignment"):
+            self.add_error("assignment", "Choose the assignment to add (this course's assignments are listed).")
+        return data
+
+    def custom_params(self) -> dict[str, str]:
+        """The link's custom parameters: what quizzes.lti.target_of reads back at each launch."""
+        data, kind = self.cleaned_data, self.cleaned_data["kind"]
+        if kind == "assignment":
+            return {"assignment": str(data["assignment"].pk)}
+        if kind == "case":
+            return {"case": data["case"].key, "mode": "exam" if data["case_timed"] else "tutor"}
+        slugs = ",".join(t.slug for t in data["topics"]) or ",".join(
+            Topic.objects.with_published_counts().values_list("slug", flat=True)
+        )
+        params = {"bank": slugs, "count": str(data["count"]), "mode": "exam" if kind == "exam" else "tutor"}
+        return params | ({"minutes": str(data["minutes"])} if kind == "exam" else {})
+
+    def default_title(self) -> str:
+        data, kind = self.cleaned_data, self.cleaned_data["kind"]
+        if kind == "assignment":
+            return data["assignment"].title
+        if kind == "case":
+            return f"Case study: {data['case'].title}"
+        names = ", ".join(t.name for t in data["topics"]) or "All banks"
+        return f"{'Timed exam' if kind == 'exam' else 'Practice'}: {names}"[:200]

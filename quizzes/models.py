@@ -962,7 +962,8 @@ def new_join_code() -> str:
 
 class CohortQuerySet(models.QuerySet):
     def taught_by(self, user) -> CohortQuerySet:
-        return self.filter(owner=user)
+        """The cohorts `user` runs: their own, and the LMS courses they teach beside the cohort's owner."""
+        return self.filter(Q(owner=user) | Q(teachers=user)).distinct()
 
 
 class Cohort(models.Model):
@@ -973,6 +974,14 @@ class Cohort(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     created = models.DateTimeField(default=timezone.now)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="cohorts", blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cohorts_cotaught",
+        help_text="Instructors who run this cohort beside its owner (an LMS course's other instructors).",
+    )  # fmt: skip
+    lti_context = models.OneToOneField(
+        "lti_tool.LtiContext", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohort",
+        help_text="The LMS course this cohort stands for, when it came from an LTI launch.",
+    )  # fmt: skip
 
     objects = CohortQuerySet.as_manager()
 
@@ -1072,7 +1081,8 @@ class ReportQuerySet(models.QuerySet):
         qs = self.select_related("user")
         if user.is_superuser:
             return qs.annotate(taught=models.Value(True))
-        return qs.annotate(taught=Exists(Membership.objects.filter(user=OuterRef("user"), cohort__owner=user)))
+        mine = Cohort.objects.taught_by(user).values("pk")
+        return qs.annotate(taught=Exists(Membership.objects.filter(user=OuterRef("user"), cohort__in=mine)))
 
 
 class Report(models.Model):
@@ -1098,3 +1108,18 @@ class Report(models.Model):
         if self.user_id is None:
             return "A visitor"
         return self.user.get_username() if getattr(self, "taught", False) else "A learner outside your cohorts"
+
+
+class LtiAttempt(models.Model):
+    """An attempt launched from an LMS: who launched it, from which link, and the gradebook column its score
+    goes back to (the line item of the Assignment and Grade Services claim)."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="lti")
+    lti_user = models.ForeignKey("lti_tool.LtiUser", on_delete=models.CASCADE, related_name="quiz_attempts")
+    resource_link = models.ForeignKey(
+        "lti_tool.LtiResourceLink", on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lineitem_url = models.URLField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.attempt} from {self.resource_link}"

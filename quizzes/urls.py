@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
+from lti_tool.views import jwks
 
-from quizzes import teaching, views
+from quizzes import lti, teaching, views
 from quizzes.forms import positive_int
 
 
@@ -60,4 +61,10 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/welcome/", views.after_login, name="after_login"),
     path("progress/", views.progress, name="progress"),
+    # LTI 1.3: the three URLs an LMS registers (manage.py lti_register prints them)
+    path("lti/login/", lti.login_init, name="lti_login"),
+    path("lti/login/<uuid:registration_uuid>/", lti.login_init, name="lti_login"),
+    path("lti/launch/", lti.launch, name="lti_launch"),
+    path("lti/jwks.json", jwks, name="lti_jwks"),
+    path("lti/pick/", lti.pick, name="lti_pick"),
 ]

@@ -92,3 +92,28 @@ def learner(client):
     user = UserFactory()
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def case(db):
+    """A case of six questions (single choice) whose record grows at questions 2 and 6."""
+    from quizzes.judgment import STEP_SLUGS
+    from quizzes.models import CaseEntry, CaseStudy
+    from tests.factories import PASSAGE_TEXT, PassageFactory, QuestionFactory, TopicFactory
+
+    QUOTE = PASSAGE_TEXT[: PASSAGE_TEXT.index(".") + 1]  # "Osteoblasts are cells that build new bone."
+    topic = TopicFactory()
+    passage = PassageFactory()
+    case = CaseStudy.objects.create(
+        key="case-ana", topic=topic, title="Ana's healing bone", intro="Ana, 60, at clinic."
+    )
+    CaseEntry.objects.create(case=case, tab="history", step=1, text="Ana is 60 and had breast cancer.", position=1)
+    CaseEntry.objects.create(case=case, tab="notes", step=1, text="Reports an ache in the hip.", position=2,
+                             passage=passage, quote=QUOTE)  # fmt: skip
+    CaseEntry.objects.create(case=case, tab="findings", step=2, text="The X-ray shows new bone.", position=3,
+                             passage=passage, quote=QUOTE)  # fmt: skip
+    CaseEntry.objects.create(case=case, tab="notes", step=6, text="A week later the ache is gone.", position=4)
+    for step in reversed(STEP_SLUGS):  # created out of order: the case orders them by step
+        QuestionFactory(topic=topic, case=case, case_step=step, audience="student", key=f"case-ana-{step}",
+                        stem=f"Step {step}: which cells build new bone?", cite=passage)  # fmt: skip
+    return case

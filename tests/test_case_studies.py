@@ -13,8 +13,8 @@ from django.utils import timezone
 from quizzes.bank import check, read_bank_files
 from quizzes.exchange import export_bank, load_questions
 from quizzes.judgment import STEP_SLUGS
-from quizzes.models import Attempt, CaseEntry, CaseStudy, Question, Response
-from tests.factories import PassageFactory, QuestionFactory, TopicFactory, UserFactory, answer_form
+from quizzes.models import Attempt, CaseStudy, Question, Response
+from tests.factories import PassageFactory, QuestionFactory, UserFactory, answer_form
 from tests.test_bank_rules import GOOD
 
 pytestmark = pytest.mark.django_db
@@ -114,26 +114,6 @@ def test_the_shipped_case_studies_keep_every_rule():
 
 
 # -- in the database ---------------------------------------------------------------
-
-
-@pytest.fixture
-def case():
-    """A case of six questions (single choice) whose record grows at questions 2 and 6."""
-    topic = TopicFactory()
-    passage = PassageFactory()
-    case = CaseStudy.objects.create(
-        key="case-ana", topic=topic, title="Ana's healing bone", intro="Ana, 60, at clinic."
-    )
-    CaseEntry.objects.create(case=case, tab="history", step=1, text="Ana is 60 and had breast cancer.", position=1)
-    CaseEntry.objects.create(case=case, tab="notes", step=1, text="Reports an ache in the hip.", position=2,
-                             passage=passage, quote=QUOTE)  # fmt: skip
-    CaseEntry.objects.create(case=case, tab="findings", step=2, text="The X-ray shows new bone.", position=3,
-                             passage=passage, quote=QUOTE)  # fmt: skip
-    CaseEntry.objects.create(case=case, tab="notes", step=6, text="A week later the ache is gone.", position=4)
-    for step in reversed(STEP_SLUGS):  # created out of order: the case orders them by step
-        QuestionFactory(topic=topic, case=case, case_step=step, audience="student", key=f"case-ana-{step}",
-                        stem=f"Step {step}: which cells build new bone?", cite=passage)  # fmt: skip
-    return case
 
 
 def start(client, case, mode="tutor", minutes="20"):

@@ -127,6 +127,13 @@ def routes(w: dict) -> dict[str, list[tuple]]:
         ],
         "case_list": [get(reverse("case_list"))],
         "start_case": [get(reverse("start_case", args=["no-such-case"]))],  # POST is walked in test_case_studies
+        "lti_jwks": [get(reverse("lti_jwks"))],
+        "lti_login": [
+            get(reverse("lti_login")),
+            get(reverse("lti_login", args=["6f1f4b9e-1c1a-4c1e-9a4e-2c8e0a6f0b11"])),
+        ],
+        "lti_launch": [get(reverse("lti_launch")), post(reverse("lti_launch"), {"id_token": "x", "state": "y"})],
+        "lti_pick": [get(reverse("lti_pick")), post(reverse("lti_pick"), {"kind": "bank"})],
         "practise_mistakes": [get(reverse("practise_mistakes"))],
         "review_due": [get(reverse("review_due"))],
         "toggle_flag": [get(reverse("toggle_flag", args=[q[1].pk]))],
