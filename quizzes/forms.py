@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
@@ -135,7 +136,19 @@ def folded(username: str) -> str:
     return unicodedata.normalize("NFKC", username).casefold()
 
 
-class SignupForm(UserCreationForm):
+class FocusFirstError:
+    """After a refused post, focus lands on the first field that is wrong (its message is beside it), not always on
+    the form's first field."""
+
+    def focus_first_error(self) -> None:
+        wrong = [name for name in self.fields if name in self.errors]
+        if wrong:
+            for field in self.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+            self.fields[wrong[0]].widget.attrs["autofocus"] = True
+
+
+class SignupForm(FocusFirstError, UserCreationForm):
     """Sign-up with ASCII usernames only, so no new name can pass for another in the gradebook."""
 
     ASCII_ONLY = "Use only English letters (a-z, A-Z), digits and the characters @ . + - _ in a username."
@@ -167,14 +180,6 @@ class SignupForm(UserCreationForm):
             Profile.objects.update_or_create(user=user, defaults={"role": role})
         return user
 
-    def focus_first_error(self) -> None:
-        """After a refused sign-up, focus lands on the first field that is wrong, not always on Username."""
-        wrong = [name for name in self.fields if name in self.errors]
-        if wrong:
-            for field in self.fields.values():
-                field.widget.attrs.pop("autofocus", None)
-            self.fields[wrong[0]].widget.attrs["autofocus"] = True
-
     def validate_password_for_user(self, user, **kwargs) -> None:
         # Say what is wrong with a password beside the field it was typed in, not beside its confirmation.
         super().validate_password_for_user(user, password_field_name="password1")
@@ -189,6 +194,32 @@ class SignupForm(UserCreationForm):
         if any(folded(name) == folded(username) for name in legacy):
             raise forms.ValidationError(self.TAKEN, code="unique")
         return username
+
+
+class DeleteAccountForm(FocusFirstError, forms.Form):
+    """Deleting an account asks for its password, checked as a login is: django-axes counts the wrong ones against
+    the username at this address and locks it after AXES_FAILURE_LIMIT, so the page is no way round the lockout."""
+
+    WRONG = "That is not your password. Nothing was deleted."
+
+    password = forms.CharField(
+        label="Your password",
+        help_text="To make sure it is you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Type your password to delete your account. Nothing was deleted."},
+    )
+
+    def __init__(self, request, *args, **kwargs) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = authenticate(self.request, username=self.request.user.get_username(), password=password)
+        if user is None or user.pk != self.request.user.pk:
+            raise forms.ValidationError(self.WRONG, code="wrong_password")
+        return password
 
 
 class CohortForm(forms.ModelForm):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -891,6 +891,13 @@ class ResponseQuerySet(models.QuerySet):
         """
         return self.exclude(attempt__mode=Attempt.Mode.EXAM, attempt__finished__isnull=True)
 
+    def first_answers(self) -> ResponseQuerySet:
+        """Each learner's first counted answer to each question among these, the one item statistics count (as
+        Moodle's quiz statistics do); anonymous visitors' answers are not counted there."""
+        answered = self.counted().filter(attempt__user__isnull=False)
+        first_ids = answered.values("attempt__user", "question").annotate(first=Min("id")).values("first")
+        return Response.objects.filter(id__in=Subquery(first_ids))
+
     def accuracy_by_topic(self):
         """Per bank: answers given, mean score and answers fully right, in one query."""
         return (
@@ -952,6 +959,41 @@ class Response(models.Model):
         if self.score >= 1.0:
             return "right"
         return "partly right" if self.score > 0 else "not right"
+
+
+class ItemTally(models.Model):
+    """What the first answers of deleted accounts still add to one question's item statistics: counts only.
+
+    Deleting an account deletes its attempts and every answer in them (quizzes/mydata.py). Its first answer to
+    each question, the one item statistics count, is added here first, so that the question's number of first
+    answers, facility, mean time and option picks read the same after the learner has gone. Nothing here says
+    whose answers they were, when they were given, or which of them one person gave.
+    """
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="tally")
+    answers = models.PositiveIntegerField(default=0)
+    score_sum = models.FloatField(default=0.0)
+    seconds_sum = models.PositiveBigIntegerField(default=0)
+    picks = models.JSONField(default=dict, blank=True, help_text="How often each option was picked, by option id.")
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.answers} answers of deleted accounts"
+
+    @classmethod
+    def add(cls, firsts: list[Response]) -> None:
+        """Add these first answers (with their questions) to their questions' tallies, inside the caller's
+        transaction; the rows are locked, so two accounts deleted at once both count."""
+        question_ids = {r.question_id for r in firsts}
+        cls.objects.bulk_create([cls(question_id=pk) for pk in question_ids], ignore_conflicts=True)
+        tallies = {t.question_id: t for t in cls.objects.select_for_update().filter(question_id__in=question_ids)}
+        for response in firsts:
+            tally = tallies[response.question_id]
+            tally.answers += 1
+            tally.score_sum += response.score
+            tally.seconds_sum += response.seconds
+            for option in kind_of(response.question.kind).picks_of(response.answer):
+                tally.picks[str(option)] = tally.picks.get(str(option), 0) + 1
+        cls.objects.bulk_update(tallies.values(), ["answers", "score_sum", "seconds_sum", "picks"])
 
 
 def new_join_code() -> str:

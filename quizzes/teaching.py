@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Min, Prefetch, Q, Subquery, Sum
+from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +31,7 @@ from quizzes.models import (
     Attempt,
     Citation,
     Cohort,
+    ItemTally,
     Option,
     Passage,
     Question,
@@ -312,12 +313,17 @@ def item_statistics(questions, learners=None) -> list[dict]:
     Moodle's quiz statistics. Discrimination is the upper-lower 27% index:
     facility among the best 27% of learners (by their mean first-answer
     score) minus facility among the lowest 27%.
+
+    Over every learner, the first answers of deleted accounts count too, from
+    their anonymous tallies (ItemTally): the number of answers, facility, mean
+    time and picks stay as they were when a learner deletes their account.
+    Discrimination ranks the learners still here, and a cohort's statistics
+    count its members.
     """
-    answered = Response.objects.counted().filter(attempt__user__isnull=False, question__in=questions)
+    answered = Response.objects.filter(question__in=questions)
     if learners is not None:
         answered = answered.filter(attempt__user__in=learners)
-    first_ids = answered.values("attempt__user", "question").annotate(first=Min("id")).values("first")
-    firsts = Response.objects.filter(id__in=Subquery(first_ids))
+    firsts = answered.first_answers()
     totals = dict(firsts.values("attempt__user").annotate(t=Avg("score")).values_list("attempt__user", "t"))
     ranked = sorted(totals, key=lambda u: totals[u])
     k = max(1, round(len(ranked) * 0.27))
@@ -330,15 +336,17 @@ def item_statistics(questions, learners=None) -> list[dict]:
     up, low = (facility_of(upper), facility_of(lower)) if len(ranked) >= 2 else ({}, {})
     per_question = {
         r["question"]: r
-        for r in firsts.values("question").annotate(n=Count("id"), facility=Avg("score"), time=Avg("seconds"))
+        for r in firsts.values("question").annotate(n=Count("id"), points=Sum("score"), seconds=Sum("seconds"))
     }
-    picks: dict[int, dict[str, int]] = {}
+    tallies = {t.question_id: t for t in ItemTally.objects.filter(question__in=questions)} if learners is None else {}
+    picks: dict[int, dict[str, int]] = {pk: dict(t.picks) for pk, t in tallies.items()}
     # How often each option was picked, for the kinds whose answers are picks of options (Kind.picked_key).
     one_pick = [name for name, kind in KINDS.items() if kind.picked_key == "option"]
     several = [name for name, kind in KINDS.items() if kind.picked_key not in ("", "option")]
     single = firsts.filter(question__kind__in=one_pick).annotate(opt=KT("answer__option"))
     for r in single.values("question", "opt").annotate(n=Count("id")):
-        picks.setdefault(r["question"], {})[str(r["opt"])] = r["n"]
+        counts = picks.setdefault(r["question"], {})
+        counts[str(r["opt"])] = counts.get(str(r["opt"]), 0) + r["n"]
     for qid, kind, answer in firsts.filter(question__kind__in=several).values_list(
         "question", "question__kind", "answer"
     ):
@@ -347,9 +355,11 @@ def item_statistics(questions, learners=None) -> list[dict]:
 
     stats = []
     for question in questions:
-        s = per_question.get(question.pk)
-        n = s["n"] if s else 0
-        facility = s["facility"] if s else None
+        s = per_question.get(question.pk) or {"n": 0, "points": 0.0, "seconds": 0}
+        t = tallies.get(question.pk) or ItemTally()
+        n = s["n"] + t.answers
+        facility = (s["points"] + t.score_sum) / n if n else None
+        time = (s["seconds"] + t.seconds_sum) / n if n else None
         discrimination = up[question.pk] - low[question.pk] if question.pk in up and question.pk in low else None
         reasons = []
         if n >= MIN_ANSWERS and facility is not None:
@@ -370,7 +380,7 @@ def item_statistics(questions, learners=None) -> list[dict]:
                 "n": n,
                 "facility": facility,
                 "discrimination": discrimination,
-                "time": s["time"] if s else None,
+                "time": time,
                 "options": options if question.kind_obj.picked_key else [],
                 "flags": reasons,
             }

@@ -4,21 +4,30 @@ import random
 from itertools import groupby
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from quizzes import mydata
 from quizzes import progress as learner_progress
-from quizzes.forms import BuilderForm, CaseStartForm, ProfileForm, SignupForm, StartForm, positive_int
+from quizzes.forms import (
+    BuilderForm,
+    CaseStartForm,
+    DeleteAccountForm,
+    ProfileForm,
+    SignupForm,
+    StartForm,
+    positive_int,
+)
 from quizzes.judgment import STEP_LABELS, STEP_SLUGS, STEPS
 from quizzes.models import (
     AnswerError,
@@ -43,7 +52,7 @@ from quizzes.models import (
     Topic,
     exam_deadline,
 )
-from quizzes.throttle import throttle
+from quizzes.throttle import login_address_limit, throttle
 from quizzes.visibility import Visibility, counted_responses
 
 PATIENT_SET_SIZE = 5
@@ -622,6 +631,39 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("profile")
         return render(request, "quizzes/profile.html", {"form": form}, status=400)
     return render(request, "quizzes/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything the app holds about the learner, as a JSON file to keep (quizzes/mydata.py)."""
+    data = mydata.export_for(request.user)
+    name = f"my-data-{request.user.get_username()}-{timezone.localdate():%Y-%m-%d}.json"
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+@never_cache
+@login_required
+@login_address_limit  # the password is checked as a login is: the same per-address pause applies
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Say plainly what is deleted and what is kept, ask for the password, then delete it all in one go."""
+    page = "quizzes/delete_account.html"
+    if refusal := mydata.why_not_deletable(request.user):
+        return render(request, page, {"refusal": refusal}, status=409 if request.method == "POST" else 200)
+    form = DeleteAccountForm(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            mydata.delete_account(request.user)
+            logout(request)
+            messages.success(request, "Your account and your data are deleted.")
+            return redirect("home")
+        form.focus_first_error()
+        return render(request, page, {"form": form}, status=400)
+    return render(request, page, {"form": form})
 
 
 # -- cohorts, assignments and reports ----------------------------------------------

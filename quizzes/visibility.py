@@ -39,9 +39,14 @@ class Visibility:
         if not request.user.is_authenticated and not request.session.get("attempt_ids"):
             return cls()  # no attempts, so no open exam: save the query
         exams = Attempt.objects.owned_by(request).open_exams().select_related("topic")
+        return cls.of_exams(exams.only("pk", "question_ids", "label", "topic__name"))
+
+    @classmethod
+    def of_exams(cls, exams: Iterable[Attempt]) -> Visibility:
+        """What these open exams hold back (for a caller that has already read them)."""
         held: set[int] = set()
         titles = {}
-        for exam in exams.only("pk", "question_ids", "label", "topic__name"):
+        for exam in exams:
             held.update(exam.question_ids)
             titles[exam.pk] = exam.title
         return cls(frozenset(held), titles)

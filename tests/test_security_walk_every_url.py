@@ -140,6 +140,8 @@ def routes(w: dict) -> dict[str, list[tuple]]:
         "check": [get(reverse("check"))],
         "start_check": [get(reverse("start_check", args=["bone-basics"]))],
         "profile": [get(reverse("profile"))],
+        "my_data": [get(reverse("my_data"))],  # the JSON file of everything the app holds about the learner
+        "delete_account": [get(reverse("delete_account"))],  # POST deletes the account: tests/test_my_data.py
         "join_with_code": [get(reverse("join_with_code"))],
         "join": [get(reverse("join", args=[cohort.join_code]))],
         "start_assignment": [get(reverse("start_assignment", args=[w["assignment"].pk]))],
