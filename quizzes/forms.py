@@ -222,6 +222,19 @@ class DeleteAccountForm(FocusFirstError, forms.Form):
         return password
 
 
+class DeleteLmsAccountForm(FocusFirstError, forms.Form):
+    """An account made by an LMS launch has no password here (its owner logs in through the LMS, which vouched for
+    them at this session's launch): deleting it asks for a plain confirmation instead."""
+
+    confirm = forms.BooleanField(
+        label="I understand that this deletes my account and my data here",
+        error_messages={"required": "Tick the box to confirm. Nothing was deleted."},
+    )
+
+    def __init__(self, request, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort

@@ -23,6 +23,7 @@ from quizzes.forms import (
     BuilderForm,
     CaseStartForm,
     DeleteAccountForm,
+    DeleteLmsAccountForm,
     ProfileForm,
     SignupForm,
     StartForm,
@@ -654,7 +655,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     page = "quizzes/delete_account.html"
     if refusal := mydata.why_not_deletable(request.user):
         return render(request, page, {"refusal": refusal}, status=409 if request.method == "POST" else 200)
-    form = DeleteAccountForm(request, request.POST if request.method == "POST" else None)
+    kind = DeleteAccountForm if request.user.has_usable_password() else DeleteLmsAccountForm
+    form = kind(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             mydata.delete_account(request.user)

@@ -445,3 +445,18 @@ def test_the_purge_keeps_as_many_days_as_asked():
         purge("--days", "0")
     assert Attempt.objects.count() == 1
     assert ReviewCard.objects.count() == 0  # anonymous checks schedule no reviews
+
+
+def test_an_account_made_by_an_lms_launch_is_deleted_with_a_confirmation_box(client):
+    user = UserFactory(username="lti-0123456789abcdef0123")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    page = client.get(reverse("delete_account"))
+    assert "made when you opened the quiz from your school" in page.content.decode()
+    refused = client.post(reverse("delete_account"), {})
+    assert refused.status_code == 400 and "Tick the box to confirm. Nothing was deleted." in refused.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+    done = client.post(reverse("delete_account"), {"confirm": "on"}, follow=True)
+    assert "Your account and your data are deleted." in done.content.decode()
+    assert not User.objects.filter(pk=user.pk).exists()
