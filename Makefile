@@ -27,7 +27,8 @@ prepare: $(VENV)/.installed
 	$(PY) manage.py prepare
 
 run: prepare
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (demo logins above; Ctrl-C stops), with a task worker beside it"
+	@$(PY) manage.py db_worker --interval 2 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with (2 x cores) + 1 workers, DEBUG off, hashed and
@@ -37,6 +38,8 @@ serve: $(VENV)/.installed
 	@if [ -z "$$SECRET_KEY" ]; then echo "error: set SECRET_KEY for production, e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); and ALLOWED_HOSTS." >&2; exit 1; fi
 	DEBUG=false $(PY) manage.py prepare --no-demo
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	@# The task worker (scores to LMS gradebooks) runs beside gunicorn and stops with it; see the README.
+	@DEBUG=false $(PY) manage.py db_worker --no-reload & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=false $(VENV)/bin/gunicorn quizsite.wsgi --workers $$(( 2 * $$(nproc) + 1 )) --bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --error-logfile -
 
 # Throughput and latency of the main pages against a bare view, on a large

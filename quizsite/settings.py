@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "lti_tool",
+    "django_tasks_db",
     "quizzes",
 ]
 
@@ -148,6 +149,10 @@ SQLITE_OPTIONS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (Django's tasks framework) in a queue kept in the database: scores go back to an LMS from a
+# worker, `python manage.py db_worker`, never in a request (quizzes/grades.py). `make run` and `make serve` start one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at
 # most W times looser; the login limits need no cache (axes keeps them in the database).

@@ -30,6 +30,7 @@ from quizzes.models import (
     QuestionVersion,
     Report,
     Response,
+    ScoreSend,
     Source,
     Topic,
 )
@@ -511,3 +512,36 @@ class QuizUserAdmin(UserAdmin):
         for user in queryset:
             make_instructor(user)
         messages.success(request, f"{queryset.count()} user(s) are now instructors.")
+
+
+@admin.register(ScoreSend)
+class ScoreSendAdmin(OwnCohortsMixin, admin.ModelAdmin):
+    """Scores on their way to LMS gradebooks: what was sent, what is retrying and why, and a resend."""
+
+    cohort_path = "lti_attempt__resource_link__context__cohort"
+    list_display = ("attempt", "learner", "score_given", "state", "tries", "sent", "last_error")
+    list_filter = ("state",)
+    list_select_related = ("lti_attempt__attempt__topic", "lti_attempt__attempt__user")
+    readonly_fields = ("lti_attempt", "score_given", "score_maximum", "state", "tries", "last_error", "timestamp",
+                       "created", "sent")  # fmt: skip
+    actions = ["resend_scores"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made when an LMS attempt ends
+
+    @admin.display(description="attempt")
+    def attempt(self, obj: ScoreSend) -> str:
+        return str(obj.lti_attempt.attempt)
+
+    @admin.display(description="learner")
+    def learner(self, obj: ScoreSend) -> str:
+        user = obj.lti_attempt.attempt.user
+        return (user.get_full_name() or user.get_username()) if user else "-"
+
+    @admin.action(description="Send the selected scores to the LMS again", permissions=["view"])
+    def resend_scores(self, request, queryset) -> None:
+        from quizzes import grades
+
+        for send in queryset:
+            grades.resend(send)
+        messages.success(request, f"{queryset.count()} score(s) will be sent again.")

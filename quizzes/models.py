@@ -759,11 +759,16 @@ class Attempt(models.Model):
         return response, True
 
     def finish(self, when=None) -> None:
-        """Close the attempt; its score counts every question, unanswered ones as 0."""
+        """Close the attempt; its score counts every question, unanswered ones as 0. An attempt launched from an
+        LMS queues its score for the LMS's gradebook in the same transaction (quizzes/grades.py)."""
         points = self.responses.aggregate(points=Sum("score"))["points"] or 0.0
         self.score = points / self.total if self.total else 0.0
         self.finished = when or timezone.now()
-        self.save(update_fields=["score", "finished"])
+        with transaction.atomic():
+            self.save(update_fields=["score", "finished"])
+            from quizzes import grades  # grades imports these models
+
+            grades.queue_score(self)
 
 
 class Profile(models.Model):
@@ -1165,3 +1170,35 @@ class LtiAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} from {self.resource_link}"
+
+
+class ScoreSend(models.Model):
+    """An LMS-launched attempt's score on its way to the LMS gradebook (LTI Assignment and Grade Services).
+
+    Written in the transaction that finishes the attempt, so no finished attempt is without one, and sent by a
+    background task (quizzes/grades.py) with retries. The score is fixed when the attempt finishes: a retry or a
+    resend sends the same grade again (with a newer timestamp), never a different one.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Retrying (the LMS did not answer)"
+        FAILED = "failed", "Refused by the LMS"
+        GAVE_UP = "gave_up", "Not sent: too many tries"
+
+    lti_attempt = models.OneToOneField(LtiAttempt, on_delete=models.CASCADE, related_name="score_send")
+    score_given = models.FloatField()
+    score_maximum = models.FloatField(default=1.0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    tries = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    timestamp = models.DateTimeField(help_text="The timestamp of the last score sent (AGS asks for a rising one).")
+    created = models.DateTimeField(default=timezone.now)
+    sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Score of {self.lti_attempt.attempt}: {self.get_state_display()}"

@@ -9,7 +9,7 @@ DEMO = {
 # assignments, read reports; read (never edit) sources and passages; nothing
 # about users.
 INSTRUCTOR_MODELS = ("topic", "question", "option", "citation", "cohort", "membership", "assignment", "report")
-READ_ONLY_MODELS = ("source", "passage", "questionversion", "attempt", "response")
+READ_ONLY_MODELS = ("source", "passage", "questionversion", "attempt", "response", "scoresend")
 
 
 def instructors_group() -> Group:
