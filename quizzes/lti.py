@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from lti_tool.models import LtiLaunch, LtiRegistration
+from lti_tool.models import LtiLaunch, LtiRegistration, LtiUser
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
@@ -250,17 +250,16 @@ def target_of(custom: dict, cohort: Cohort | None) -> Target | None:
     return None
 
 
-def _local_user(lti_launch: LtiLaunch) -> User:
-    """The local account of the LMS user: one per issuer and subject, named from the claims when they are given."""
-    lti_user = lti_launch.user
+def local_user(lti_user: LtiUser, names: dict) -> User:
+    """The local account of an LMS user: one per issuer and subject (`lti-` and a digest of both), named from
+    what the LMS shares (`given_name`, `family_name`, `email`: a launch's claims or a roster's member)."""
     user = lti_user.auth_user
     if user is None:
         digest = hashlib.sha256(f"{lti_user.registration.issuer}|{lti_user.sub}".encode()).hexdigest()[:20]
         user = User(username=f"lti-{digest}")
         user.set_unusable_password()  # they log in through the LMS only
     for field, claim in (("first_name", "given_name"), ("last_name", "family_name"), ("email", "email")):
-        value = lti_launch.get_claim(claim)
-        if value:
+        if value := names.get(claim):
             setattr(user, field, str(value)[:150])
     user.save()
     if lti_user.auth_user_id != user.pk:
@@ -356,7 +355,7 @@ def _handle(request: HttpRequest) -> HttpResponse:
                             "The quiz handles resource link and deep linking launches.")  # fmt: skip
     sync_data_from_launch(lti_launch)
     instructor = any(getattr(lti_launch.membership, role) for role in INSTRUCTOR_ROLES)
-    user = _local_user(lti_launch)
+    user = local_user(lti_launch.user, {c: lti_launch.get_claim(c) for c in ("given_name", "family_name", "email")})
     if instructor:
         if not Group.objects.filter(name=INSTRUCTORS).exists():
             call_command("seed_demo", "--groups-only")  # the group and its permissions, as `prepare` makes them

@@ -1029,6 +1029,8 @@ class Cohort(models.Model):
         "lti_tool.LtiContext", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohort",
         help_text="The LMS course this cohort stands for, when it came from an LTI launch.",
     )  # fmt: skip
+    roster_synced = models.DateTimeField(null=True, blank=True, help_text="When the LMS roster was last read in.")
+    roster_note = models.CharField(max_length=300, blank=True, help_text="What the last roster sync did or why not.")
 
     objects = CohortQuerySet.as_manager()
 

@@ -14,14 +14,15 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import flaws
+from quizzes import flaws, roster
 from quizzes.exchange import export_question
 from quizzes.forms import AccommodationForm, AssignmentForm, CohortForm, positive_int
 from quizzes.kinds import KINDS, kind_of
@@ -227,6 +228,20 @@ def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"cohort": cohort, "rows": rows, "sort": sort, "columns": columns,
                "name_column": column("name", "Learner"), "mean_column": column("mean", "Average")}  # fmt: skip
     return render(request, "teach/gradebook.html", context)
+
+
+@login_required
+@instructor_required
+@require_POST
+def roster_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the LMS course's roster into the cohort, in the background (quizzes/roster.py)."""
+    cohort = _cohort_for(request, pk)
+    if not roster.can_sync(cohort):
+        messages.error(request, "This cohort is not an LMS course whose roster the LMS shares with the quiz.")
+        return redirect("gradebook", cohort.pk)
+    transaction.on_commit(lambda: roster.sync_roster.enqueue(cohort.pk))
+    messages.info(request, "The roster is being read from the LMS. Reload this page in a minute to see it.")
+    return redirect("gradebook", cohort.pk)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

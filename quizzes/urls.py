@@ -52,6 +52,7 @@ urlpatterns = [
     path("teach/assignments/<id:pk>/edit/", teaching.assignment_form, name="assignment_edit"),
     path("teach/cohorts/<id:pk>/", teaching.gradebook, name="gradebook"),
     path("teach/cohorts/<id:pk>/gradebook.csv", teaching.gradebook_csv, name="gradebook_csv"),
+    path("teach/cohorts/<id:pk>/roster/", teaching.roster_sync, name="roster_sync"),
     path("teach/cohorts/<id:pk>/learners/<id:user_pk>/", teaching.learner_detail, name="learner_detail"),
     path("teach/items/", teaching.item_analysis, name="item_analysis"),
     path("teach/reports/", teaching.reports, name="teach_reports"),

@@ -127,6 +127,7 @@ def routes(w: dict) -> dict[str, list[tuple]]:
         ],
         "case_list": [get(reverse("case_list"))],
         "start_case": [get(reverse("start_case", args=["no-such-case"]))],  # POST is walked in test_case_studies
+        "roster_sync": [get(reverse("roster_sync", args=[cohort.pk])), post(reverse("roster_sync", args=[cohort.pk]))],
         "lti_jwks": [get(reverse("lti_jwks"))],
         "lti_login": [
             get(reverse("lti_login")),
