@@ -154,6 +154,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker, `python manage.py db_worker`, never in a request (quizzes/grades.py). `make run` and `make serve` start one.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# xAPI: with XAPI_ENDPOINT set (an LRS's base URL, ending in /), every answer and every finished attempt of a
+# learner with an account is written to an outbox in the answer's transaction and sent by a task (quizzes/xapi.py).
+XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+# The IRI the statements' activities and the accounts' homePage are named under: the site's public address.
+XAPI_BASE_IRI = os.environ.get("XAPI_BASE_IRI", "https://quiz.example.edu").rstrip("/")
+
 # Rate-limit counters (quizzes.throttle). Local memory is per worker process, so with W workers a limit is at
 # most W times looser; the login limits need no cache (axes keeps them in the database).
 CACHES = {

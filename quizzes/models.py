@@ -735,7 +735,11 @@ class Attempt(models.Model):
                 answer=answer, score=score, created=now, version=question.version
             )
             if updated:
-                return Response.objects.get(attempt=self, question=question), False
+                response = Response.objects.get(attempt=self, question=question)
+                from quizzes import xapi
+
+                xapi.record_answer(self, question, response)  # a changed exam answer is an answer too
+                return response, False
         try:
             with transaction.atomic():
                 so_far = self.responses.aggregate(last=models.Max("created"), count=Count("id"))
@@ -749,6 +753,9 @@ class Attempt(models.Model):
                     seconds=max(0, int((now - previous).total_seconds())),
                     created=now,
                 )
+                from quizzes import xapi  # xapi reads these models
+
+                xapi.record_answer(self, question, response)
                 if not self.is_exam:
                     if self.user_id:
                         ReviewCard.record(self.user_id, question, response, now)
@@ -766,9 +773,10 @@ class Attempt(models.Model):
         self.finished = when or timezone.now()
         with transaction.atomic():
             self.save(update_fields=["score", "finished"])
-            from quizzes import grades  # grades imports these models
+            from quizzes import grades, xapi  # they import these models
 
             grades.queue_score(self)
+            xapi.record_finish(self)
 
 
 class Profile(models.Model):
@@ -1204,3 +1212,23 @@ class ScoreSend(models.Model):
 
     def __str__(self) -> str:
         return f"Score of {self.lti_attempt.attempt}: {self.get_state_display()}"
+
+
+class XapiStatement(models.Model):
+    """An xAPI statement in the outbox: written in the transaction of the answer (or the finish) it tells of, and
+    sent to the LRS by a task (quizzes/xapi.py). Never written for visitors without an account."""
+
+    statement_id = models.UUIDField(unique=True)
+    statement = models.JSONField()
+    attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="statements")
+    created = models.DateTimeField(default=timezone.now)
+    sent = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["sent", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.statement.get('verb', {}).get('display', {}).get('en-US', '?')} ({self.statement_id})"

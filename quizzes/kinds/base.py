@@ -112,6 +112,9 @@ class Kind:
     flaw_rules: ClassVar[tuple[FlawRule, ...]] = ()
     # The GIFT construct that carries the kind (quizzes/gift.py), or None where GIFT cannot say it.
     gift: ClassVar[str | None] = None
+    # The xAPI cmi.interaction type of the kind's answers (quizzes/xapi.py): choice, true-false, sequencing,
+    # matching, fill-in or other.
+    xapi_interaction: ClassVar[str] = "other"
 
     def __init__(self, question: Question) -> None:
         self.question = question

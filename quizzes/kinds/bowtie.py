@@ -61,6 +61,7 @@ def implausible_elements(q: dict) -> list[str]:
 class Bowtie(Kind):
     name = "bowtie"
     label = "Bow-tie"
+    xapi_interaction = "other"
     hint = "choose the condition, two actions and two parameters to monitor"
     patient_hint = "Choose one condition, two actions and two things to watch."
     part_name = "bow-tie element (blank: 1 action, 2 condition, 3 parameter)"

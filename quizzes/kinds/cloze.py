@@ -13,6 +13,7 @@ BLANK = re.compile(r"\{(\d+)\}")
 class Cloze(Kind):
     name = "cloze"
     label = "Drop-down cloze"
+    xapi_interaction = "fill-in"
     hint = "choose a word or phrase for each blank"
     patient_hint = "Choose the words that fit each gap."
     part_name = "blank choice"

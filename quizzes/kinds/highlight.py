@@ -13,6 +13,7 @@ PHRASE = re.compile(r"\[\[(.+?)\]\]")
 class Highlight(SeveralPicks):
     name = "highlight"
     label = "Highlight"
+    xapi_interaction = "choice"
     hint = "select every phrase that answers the question"
     patient_hint = "Choose every part of the text that answers the question."
     noun = "phrase"

@@ -31,6 +31,7 @@ def one_column(q: dict) -> list[str]:
 class Matrix(Kind):
     name = "matrix"
     label = "Matrix"
+    xapi_interaction = "matching"
     hint = "choose one answer in each row"
     patient_hint = "Choose one answer in each row."
     part_name = "row"

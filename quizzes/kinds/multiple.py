@@ -6,6 +6,7 @@ from quizzes.kinds.choice import SeveralPicks, WrittenOptions
 class Multiple(SeveralPicks, WrittenOptions):
     name = "multiple"
     label = "Select all that apply"
+    xapi_interaction = "choice"
     hint = "select every answer that is right"
     patient_hint = "Choose every answer that fits."
     part_fields = ("position", "is_correct")

@@ -28,6 +28,7 @@ def giveaway(q: dict) -> list[str]:
 class Ordering(Kind):
     name = "ordering"
     label = "Ordering"
+    xapi_interaction = "sequencing"
     hint = "give each item its place"
     patient_hint = "Put the items in order: give each one a number."
     part_name = "item (in the right order)"

@@ -14,6 +14,7 @@ def _folded(text: str) -> str:
 class Short(Kind):
     name = "short"
     label = "Short answer"
+    xapi_interaction = "fill-in"
     part_name = "accepted answer"
     part_fields = ("position", "is_correct")
     gift = "short answer"

@@ -6,6 +6,7 @@ from quizzes.kinds.choice import OnePick, WrittenOptions
 class Single(OnePick, WrittenOptions):
     name = "single"
     label = "Single best answer"
+    xapi_interaction = "choice"
     part_fields = ("position", "is_correct")
     distractors = True
     one_key = True

@@ -6,6 +6,7 @@ from quizzes.kinds.choice import OnePick, WrittenOptions
 class TrueFalse(OnePick, WrittenOptions):
     name = "true_false"
     label = "True or false"
+    xapi_interaction = "true-false"
     part_fields = ("position", "is_correct")
     statement = True
     gift = "true-false"
