@@ -52,6 +52,7 @@ from quizzes.models import (
     Topic,
     exam_deadline,
 )
+from quizzes.visibility import Visibility
 
 CACHE = "lti"  # shared by every worker process (settings.CACHES)
 PICKING = "lti_deep_link_launch"  # the session key of the deep linking launch an instructor is answering
@@ -64,9 +65,10 @@ INSTRUCTOR_ROLES = ("is_instructor", "is_administrator")
 class LaunchRefused(Exception):
     """A launch the tool turns down: the page says why and what the LMS administrator should check."""
 
-    def __init__(self, status: int, title: str, advice: str, detail: str = "") -> None:
+    def __init__(self, status: int, title: str, advice: str, detail: str = "", learner: str = "") -> None:
         super().__init__(title)
         self.status, self.title, self.advice, self.detail = status, title, advice, detail
+        self.learner = learner  # a refusal that is the learner's to act on (come back later), not the LMS's
 
 
 # What pylti1p3's messages mean for the person who has to fix the registration, by the words they contain.
@@ -290,6 +292,13 @@ def _course_cohort(lti_launch: LtiLaunch, user: User, instructor: bool) -> Cohor
     return cohort
 
 
+def _wait_for_exam(visibility: Visibility, ids: list[int], what: str) -> None:
+    """Graded work and case studies keep their questions: they wait for the learner's open exam to end."""
+    if len(visibility.drawable(ids)) < len(ids):
+        finish = f"Finish “{visibility.exam_title()}” first, then open this link again."
+        raise LaunchRefused(409, f"{what} shares a question with your open exam.", "", learner=finish)
+
+
 def _open_attempt(lti_launch: LtiLaunch, user: User, target: Target, cohort: Cohort | None) -> HttpResponse:
     """Resume the learner's unfinished attempt from this link, or start one; graded work opens as it stands."""
     link = lti_launch.resource_link
@@ -308,18 +317,29 @@ def _open_attempt(lti_launch: LtiLaunch, user: User, target: Target, cohort: Coh
             return redirect("review" if attempt.shows_feedback else "results", attempt.pk)
     now = timezone.now()
     fields: dict = {"user": user, "mode": target.mode, "started": now, "seed": random.randrange(1 << 30)}
+    # The rules of the site's own starts hold here too: an assignment opens when its instructor set, and an open
+    # exam's questions are drawn nowhere else until it ends (quizzes/visibility.py).
+    visibility = Visibility.of_exams(Attempt.objects.filter(user=user).open_exams(now))
     if target.kind == "assignment":
         assignment = target.assignment
+        if assignment.opens > now:
+            when = timezone.localtime(assignment.opens).strftime("%-d %b %Y, %H:%M")
+            raise LaunchRefused(403, f"“{assignment.title}” opens on {when}.", "", learner="Come back then: "
+                                "the same link in the course opens it.")  # fmt: skip
         ids = assignment.draw_questions()
+        _wait_for_exam(visibility, ids, "This assignment")
         timed = assignment.mode == Attempt.Mode.EXAM and assignment.time_limit
         allowance = Membership.objects.get(cohort_id=assignment.cohort_id, user=user).time_allowance
         fields |= {"assignment": assignment, "label": assignment.title,
                    "deadline": exam_deadline(now, assignment.time_limit, allowance) if timed else None}  # fmt: skip
     elif target.kind == "case":
         ids = [q.pk for q in target.case.ordered_questions() if q.status == Question.Status.PUBLISHED]
+        _wait_for_exam(visibility, ids, "This case study")
         fields |= {"case": target.case, "label": f"Case study: {target.case.title}"[:200]}
     else:
-        pool = list(Question.objects.standalone().filter(topic__in=target.topics).values_list("pk", flat=True))
+        pool = visibility.drawable(
+            Question.objects.standalone().filter(topic__in=target.topics).values_list("pk", flat=True)
+        )
         ids = random.sample(pool, min(target.count, len(pool)))
         one = target.topics[0] if len(target.topics) == 1 else None
         fields |= {"topic": one, "label": "" if one else f"Mixed practice ({len(target.topics)} banks)"}

@@ -356,3 +356,35 @@ def test_the_login_url_with_the_registrations_uuid_serves_an_lms_that_sends_no_c
 def test_a_login_from_an_unregistered_client_is_refused(client, registration):
     page = client.get("/lti/login/?iss=https://lms.example.edu&client_id=nobody&target_link_uri=x&login_hint=z")
     assert page.status_code == 403 and "This LMS is not registered with the quiz." in visible(page)
+
+
+def test_an_assignment_not_open_yet_waits_and_says_when(client, platform, registration, mock):
+    platform.launch(client, registration, mock, sub="teacher-1", roles=INSTRUCTOR)
+    cohort = Cohort.objects.get()
+    symptoms = Topic.objects.get(slug="symptoms")
+    opens = timezone.now() + timedelta(days=2)
+    assignment = Assignment.objects.create(cohort=cohort, title="Week 4", topic=symptoms, count=3, opens=opens,
+                                           due=opens + timedelta(days=3))  # fmt: skip
+    client.logout()
+    page, _ = platform.launch(client, registration, mock, custom={"assignment": str(assignment.pk)})
+    text = visible(page)
+    assert page.status_code == 403 and "“Week 4” opens on" in text
+    assert "Come back then: the same link in the course opens it." in text and "LMS administrator" not in text
+    assert not Attempt.objects.filter(assignment=assignment).exists()
+
+
+def test_a_launch_draws_nothing_of_the_learners_open_exam(client, platform, registration, mock, case):
+    platform.launch(client, registration, mock, custom={"bank": "symptoms", "count": "3", "mode": "exam"})
+    exam = Attempt.objects.get()
+    client.logout()
+    # the same learner, from another link: a practice of the bank draws none of the open exam's questions
+    page, _ = platform.launch(client, registration, mock, custom={"bank": "symptoms", "count": "20"},
+                              body_changes={CLAIM + "resource_link": {"id": "link-2"}})  # fmt: skip
+    practice = Attempt.objects.exclude(pk=exam.pk).get()
+    assert set(practice.question_ids).isdisjoint(exam.question_ids) and practice.total == 8 - 3
+    # and a case study holding one of them waits, saying why
+    Attempt.objects.filter(pk=exam.pk).update(question_ids=[*exam.question_ids, case.ordered_questions()[0].pk])
+    client.logout()
+    page, _ = platform.launch(client, registration, mock, custom={"case": case.key},
+                              body_changes={CLAIM + "resource_link": {"id": "link-3"}})  # fmt: skip
+    assert page.status_code == 409 and "This case study shares a question with your open exam." in visible(page)
