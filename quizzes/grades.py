@@ -92,7 +92,8 @@ def send_score(send_id: int) -> str:
     """Post one score to the LMS; on a failure that may pass, enqueue a later try. Returns the state reached."""
     with transaction.atomic():
         send = (
-            ScoreSend.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the outer joins (an attempt's topic)
+            ScoreSend.objects.select_for_update(of=("self",))
             .select_related("lti_attempt__attempt__topic", "lti_attempt__lti_user__registration")
             .filter(pk=send_id)
             .first()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
+import pytest
 import responses
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.management import call_command
@@ -27,6 +28,11 @@ LAUNCH_URL = "http://testserver/lti/launch/"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 LEARNER = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]
 INSTRUCTOR = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+
+
+# For a test that runs the real `db_worker`: in autocommit, since inside a test's transaction the worker's
+# connection housekeeping would close the connection PostgreSQL needs (SQLite's in-memory one ignores a close).
+WITH_WORKER = pytest.mark.django_db(transaction=True)
 
 
 def new_key():

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from quizzes import grades
 from quizzes.models import Attempt, ScoreSend
 from tests.factories import QuestionFactory, TopicFactory, answer_form
-from tests.lti_platform import CLIENT_ID, ISSUER, TOKEN_URL, Platform, new_key
+from tests.lti_platform import CLIENT_ID, ISSUER, TOKEN_URL, WITH_WORKER, Platform, new_key
 
 pytestmark = pytest.mark.django_db
 LINEITEM = f"{ISSUER}/api/lineitems/7"
@@ -72,6 +72,7 @@ def score_posts(mock) -> list[dict]:
     return [json.loads(c.request.body) for c in mock.calls if c.request.url == SCORES]
 
 
+@WITH_WORKER
 def test_a_finished_lms_attempt_sends_its_score_from_the_worker(client, registration, mock,
                                                                 django_capture_on_commit_callbacks):  # fmt: skip
     mock.add(responses.POST, SCORES, status=200)
@@ -156,6 +157,7 @@ def test_after_every_backoff_the_send_gives_up(client, registration, mock, djang
     assert len(score_posts(mock)) == len(grades.BACKOFF) + 1
 
 
+@WITH_WORKER
 def test_a_resend_sends_the_same_grade_later(client, registration, mock, django_capture_on_commit_callbacks):
     mock.add(responses.POST, SCORES, status=200)
     attempt = launched_attempt(client, registration, mock)

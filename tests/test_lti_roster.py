@@ -14,7 +14,7 @@ from quizzes.admin import make_instructor
 from quizzes.models import Cohort, Membership
 from quizzes.roster import sync_roster
 from tests.factories import UserFactory
-from tests.lti_platform import INSTRUCTOR, ISSUER, TOKEN_URL, Platform, new_key
+from tests.lti_platform import INSTRUCTOR, ISSUER, TOKEN_URL, WITH_WORKER, Platform, new_key
 
 pytestmark = pytest.mark.django_db
 MEMBERS = f"{ISSUER}/api/courses/101/memberships"
@@ -54,6 +54,7 @@ def page(members: list[dict]) -> dict:
     return {"id": MEMBERS, "context": {"id": "course-101", "title": "Oncology nursing"}, "members": members}
 
 
+@WITH_WORKER
 def test_the_roster_comes_in_page_by_page_and_shows_in_the_gradebook(client, course, mock,
                                                                      django_capture_on_commit_callbacks):  # fmt: skip
     first = page([member("s-1", "Bea Park"), member("s-2", "Cal Diaz")])
